@@ -1,0 +1,101 @@
+"""What every homework checker shares: one-line verdicts and safe calls into student code.
+
+A checker never lets a traceback reach the student. It prints exactly one line,
+
+    ✓ check_name: correct
+    ✗ check_name: <what is wrong, naming the mistake class>
+    … check_name: not yet solved — <hint>
+
+and returns True only for the first. ``tools/grade.py`` reads these lines to score a notebook.
+"""
+
+import numpy as np
+
+__all__ = [
+    "NotSolved", "Wrong", "report", "is_stub", "call_safely", "expect_array", "expect_number",
+    "run_checks",
+]
+
+
+class NotSolved(Exception):
+    """The answer is still the stub of the student edition."""
+
+
+class Wrong(Exception):
+    """The answer is wrong; the message says how."""
+
+
+def report(name: str, ok: bool, message: str = "", *, solved: bool = True) -> bool:
+    """Print the one-line verdict for checker ``name`` and return ``ok``."""
+    if ok:
+        print(f"✓ {name}: correct")
+    elif not solved:
+        print(f"… {name}: not yet solved — {message}")
+    else:
+        print(f"✗ {name}: {message}")
+    return bool(ok)
+
+
+def is_stub(answer) -> bool:
+    """True for the placeholders of the student edition: ``...`` or ``None``."""
+    return answer is Ellipsis or answer is None
+
+
+def call_safely(fn, *args, **kwargs):
+    """Call student code; NotImplementedError → NotSolved, any other exception → Wrong."""
+    if not callable(fn):
+        raise Wrong(f"expected a function, got {type(fn).__name__}")
+    try:
+        with np.errstate(all="ignore"):
+            return fn(*args, **kwargs)
+    except NotImplementedError as exc:
+        raise NotSolved("replace `raise NotImplementedError` with your code") from exc
+    except Exception as exc:  # noqa: BLE001 — any failure of student code becomes a verdict
+        raise Wrong(f"your code raised {type(exc).__name__}: {exc}") from exc
+
+
+def expect_array(value, shape=None, *, what="your answer") -> np.ndarray:
+    """``value`` as a float array with the expected ``shape`` and finite entries, or Wrong."""
+    if is_stub(value):
+        raise NotSolved(f"{what} is still a placeholder")
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise Wrong(f"{what} must be numeric, got {type(value).__name__}") from exc
+    if shape is not None and arr.shape != tuple(shape):
+        raise Wrong(f"shape {arr.shape} where {tuple(shape)} was expected")
+    if not np.all(np.isfinite(arr)):
+        raise Wrong(f"{what} contains NaN or inf")
+    return arr
+
+
+def expect_number(value, *, what="your answer") -> float:
+    """``value`` as a finite float (a 0-d or size-1 array is accepted), or Wrong."""
+    if is_stub(value):
+        raise NotSolved(f"{what} is still a placeholder")
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number, np.ndarray)):
+        raise Wrong(f"{what} must be a number, got {type(value).__name__}")
+    arr = np.asarray(value, dtype=float)
+    if arr.size != 1:
+        raise Wrong(f"{what} must be a single number, got shape {arr.shape}")
+    x = float(arr.reshape(()))
+    if not np.isfinite(x):
+        raise Wrong(f"{what} is NaN or inf")
+    return x
+
+
+def run_checks(name: str, check) -> bool:
+    """Run ``check()`` (which raises NotSolved/Wrong or returns) and print the verdict.
+
+    Every checker is written as ``def check_x(answer): return run_checks("check_x", lambda: ...)``
+    so that the verdict format and the no-traceback guarantee live in one place.
+    """
+    try:
+        check()
+    except NotSolved as exc:
+        return report(name, False, str(exc), solved=False)
+    except Wrong as exc:
+        return report(name, False, str(exc))
+    except Exception as exc:  # noqa: BLE001 — a checker bug must not surface as a traceback
+        return report(name, False, f"could not check this answer ({type(exc).__name__}: {exc})")
+    return report(name, True)

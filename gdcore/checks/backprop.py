@@ -1,0 +1,236 @@
+"""Checkers for the exercises of chapter 4 (backpropagation, autodiff, initialisation, stability).
+
+Each checker runs the answer on seeded random inputs, compares with gdcore's own computation
+(``gdcore.mlp``, ``gdcore.autodiff``, finite differences) and, when the answer is wrong, tries
+the typical mistakes to name what went wrong.
+"""
+
+import numpy as np
+
+from .. import autodiff, mlp, numdiff
+from ._core import NotSolved, Wrong, call_safely, expect_array, expect_number, is_stub, run_checks
+
+__all__ = ["check_two_layer_grads", "check_softplus_derivative", "check_tanh_init_std",
+           "check_stable_cross_entropy"]
+
+_SEEDS = (0, 1, 2)
+
+
+def _close(a, b, rtol=1e-6):
+    return np.linalg.norm(a - b) <= rtol * max(np.linalg.norm(b), 1e-12)
+
+
+def _ratio(a, b):
+    """The constant c with a ≈ c·b, or None if a is not a multiple of b."""
+    nb = float(np.vdot(b, b))
+    if nb == 0.0:
+        return None
+    c = float(np.vdot(a, b)) / nb
+    return c if _close(a, c * b) else None
+
+
+def _factor_message(name, c):
+    if np.isclose(c, -1.0):
+        return f"{name} has the wrong sign: it points uphill (you computed −{name})"
+    return (f"{name} is off by a factor {c:.3g}: check the ½ of the loss and the mean "
+            f"(1/n) over samples")
+
+
+def _need_callable(answer, what):
+    if is_stub(answer):
+        raise NotSolved(f"write the function {what}")
+    if not callable(answer):
+        raise Wrong(f"expected a function {what}, got {type(answer).__name__}")
+
+
+# ----------------------------------------------------------------------------- exercise 1
+def _two_layer_reference(W1, b1, W2, b2, X, y):
+    _, grads = mlp.loss_and_grads([(W1, b1), (W2, b2)], X, y, activation="tanh", loss="mse")
+    (dW1, db1), (dW2, db2) = grads
+    return dW1, db1, dW2, db2
+
+
+def _two_layer_instance(seed):
+    rng = np.random.default_rng(seed)
+    n, d, m, k = 5 + seed, 3, 4, 2
+    return (rng.standard_normal((d, m)), rng.standard_normal(m), rng.standard_normal((m, k)),
+            rng.standard_normal(k), rng.standard_normal((n, d)), rng.standard_normal((n, k)))
+
+
+def _check_two_layer(answer):
+    _need_callable(answer, "two_layer_grads(W1, b1, W2, b2, X, y)")
+    names = ("dW1", "db1", "dW2", "db2")
+    for seed in _SEEDS:
+        W1, b1, W2, b2, X, y = _two_layer_instance(seed)
+        result = call_safely(answer, W1.copy(), b1.copy(), W2.copy(), b2.copy(), X.copy(),
+                             y.copy())
+        if not isinstance(result, (tuple, list)) or len(result) != 4:
+            raise Wrong("return the four gradients as a tuple (dW1, db1, dW2, db2)")
+        ref = _two_layer_reference(W1, b1, W2, b2, X, y)
+        z = X @ W1 + b1
+        h = np.tanh(z)
+        delta2 = (h @ W2 + b2 - y) / X.shape[0]
+        for name, got, want in zip(names, result, ref, strict=True):
+            got_arr = np.asarray(got, dtype=float) if not is_stub(got) else got
+            if not is_stub(got) and got_arr.shape == want.T.shape != want.shape:
+                raise Wrong(f"{name} is transposed: shape {got_arr.shape} where {want.shape} "
+                            f"was expected")
+            if not is_stub(got) and got_arr.ndim == 2 and name.startswith("db"):
+                raise Wrong(f"{name}: shape {got_arr.shape} where {want.shape} was expected — "
+                            f"sum δ over the samples (axis 0)")
+            got = expect_array(got, want.shape, what=name)
+            if _close(got, want):
+                continue
+            c = _ratio(got, want)
+            if c is not None:
+                raise Wrong(_factor_message(name, c))
+            if name == "dW2" and _close(got, z.T @ delta2):
+                raise Wrong("dW2 uses the pre-activations z; it needs the activations "
+                            "h = tanh(z) that W2 multiplies")
+            if name in ("dW1", "db1"):
+                no_deriv = delta2 @ W2.T
+                plain = X.T @ no_deriv if name == "dW1" else no_deriv.sum(axis=0)
+                if _close(got, plain):
+                    raise Wrong(f"{name} is missing the activation derivative: multiply "
+                                f"δ₂W₂ᵀ elementwise by tanh'(z) = 1 − tanh²(z)")
+                wrong_d = delta2 @ W2.T * (1 - z ** 2)
+                variant = X.T @ wrong_d if name == "dW1" else wrong_d.sum(axis=0)
+                if _close(got, variant):
+                    raise Wrong(f"{name} uses 1 − z² as the activation derivative: tanh'(z) = "
+                                f"1 − tanh²(z) = 1 − h²")
+            rel = np.linalg.norm(got - want) / max(np.linalg.norm(want), 1e-12)
+            raise Wrong(f"{name} is wrong (relative error {rel:.2g}); apply the chain rule "
+                        f"from the output back")
+
+
+def check_two_layer_grads(answer) -> bool:
+    """Exercise ex-backprop-two-layer: gradients of a tanh–linear net with loss mean ½‖out − y‖²."""
+    return run_checks("check_two_layer_grads", lambda: _check_two_layer(answer))
+
+
+# ----------------------------------------------------------------------------- exercise 2
+def _softplus(x):
+    return np.logaddexp(0.0, x)
+
+
+def _sigmoid(x):
+    return 0.5 * (1.0 + np.tanh(0.5 * x))
+
+
+def _check_softplus(answer):
+    _need_callable(answer, "softplus_derivative(x)")
+    rng = np.random.default_rng(4)
+    x = np.concatenate([rng.uniform(-6, 6, 20), [0.0, -50.0, 50.0]])
+    got = expect_array(call_safely(answer, x.copy()), x.shape, what="softplus_derivative(x)")
+    want = _sigmoid(x)
+    if not _close(got, want, 1e-8):
+        if _close(got, _softplus(x)):
+            raise Wrong("this is softplus itself, log(1 + eˣ), not its derivative")
+        if _close(got, _sigmoid(-x)):
+            raise Wrong("wrong sign of x: the derivative of log(1 + eˣ) is eˣ/(1 + eˣ) = σ(x), "
+                        "not σ(−x)")
+        c = _ratio(got, want)
+        if c is not None:
+            raise Wrong(f"off by a factor {c:.3g}")
+        numeric = numdiff.central_difference(_softplus, x)
+        rel = np.max(np.abs(got - numeric))
+        raise Wrong(f"does not match the finite-difference derivative (max error {rel:.2g})")
+    big = np.array([800.0, -800.0, 1e4])
+    with np.errstate(all="ignore"):
+        got_big = np.asarray(call_safely(answer, big.copy()), dtype=float)
+    if got_big.shape != big.shape or not np.all(np.isfinite(got_big)):
+        raise Wrong("overflow: NaN or inf for x = 800 (eˣ overflows); write it as "
+                    "1/(1 + e⁻ˣ) or with tanh")
+    if not _close(got_big, _sigmoid(big), 1e-8):
+        raise Wrong("wrong for large |x|: the derivative tends to 1 as x → ∞ and 0 as x → −∞")
+    # The new op inside a graph: gradient of softplus(x·y) + x matches finite differences.
+    op = autodiff.make_unary("softplus", _softplus,
+                             lambda v: float(np.ravel(call_safely(answer, np.array([v])))[0]))
+    point = np.array([0.7, -1.3])
+    _, g = autodiff.grad(lambda v: op(v[0] * v[1]) + v[0], point)
+    if numdiff.grad_check(lambda p: _softplus(p[0] * p[1]) + p[0], g, point) > 1e-7:
+        raise Wrong("inside an autodiff graph the derivative does not match finite differences")
+
+
+def check_softplus_derivative(answer) -> bool:
+    """Exercise ex-backprop-softplus: the local derivative of softplus for gdcore.autodiff."""
+    return run_checks("check_softplus_derivative", lambda: _check_softplus(answer))
+
+
+# ----------------------------------------------------------------------------- exercise 3
+def _check_tanh_init(answer):
+    _need_callable(answer, "tanh_init_std(n_in)")
+    ns = (16, 100, 400)
+    sigmas = [expect_number(call_safely(answer, n), what=f"tanh_init_std({n})") for n in ns]
+    if any(s <= 0 for s in sigmas):
+        raise Wrong("a standard deviation must be positive")
+    if np.allclose(sigmas, sigmas[0]):
+        raise Wrong("your σ does not scale with n_in: z = Σᵢ wᵢ hᵢ sums n_in terms, so "
+                    "Var z = n_in σ² Var h")
+    gains = np.array([s * s * n for s, n in zip(sigmas, ns, strict=True)])  # n σ², want 1
+    if np.allclose(gains, 1.0, rtol=0.15):
+        return
+    if np.allclose(gains, 2.0, rtol=0.15):
+        raise Wrong("factor 2 too large: σ² = 2/n_in is He's choice for ReLU, which zeroes half "
+                    "its inputs; tanh'(0) = 1, so σ² = 1/n_in")
+    if np.allclose(np.array(sigmas) * np.array(ns), 1.0, rtol=0.15):
+        raise Wrong("you returned 1/n_in, the variance; the standard deviation is its square "
+                    "root, 1/√n_in")
+    raise Wrong(f"wrong scale: n_in·σ² = {gains[1]:.3g} for n_in = 100, but keeping Var z "
+                f"constant needs n_in·σ² = 1")
+
+
+def check_tanh_init_std(answer) -> bool:
+    """Exercise ex-backprop-tanh-init: σ(n_in) of N(0, σ²) weights that keeps the variance."""
+    return run_checks("check_tanh_init_std", lambda: _check_tanh_init(answer))
+
+
+# ----------------------------------------------------------------------------- exercise 4
+def _ce_reference(logits, labels):
+    return mlp.loss(logits, labels, "cross_entropy")
+
+
+def _check_stable_ce(answer):
+    _need_callable(answer, "cross_entropy(logits, labels)")
+    rng = np.random.default_rng(5)
+    for scale in (1.0, 3.0):
+        logits = scale * rng.standard_normal((6, 4))
+        labels = rng.integers(0, 4, 6)
+        raw = call_safely(answer, logits.copy(), labels.copy())
+        if np.ndim(raw) != 0 and np.size(raw) == labels.size:
+            raise Wrong(f"shape {np.shape(raw)} where () was expected: return the mean over "
+                        f"the samples, one number")
+        got = expect_number(raw, what="cross_entropy(logits, labels)")
+        want = _ce_reference(logits, labels)
+        if np.isclose(got, want, rtol=1e-8):
+            continue
+        if np.isclose(got, -want, rtol=1e-8):
+            raise Wrong("wrong sign: the loss is −log p(label), which is ≥ 0")
+        if np.isclose(got, want * labels.size, rtol=1e-8):
+            raise Wrong(f"off by a factor n = {labels.size}: take the mean over samples, "
+                        f"not the sum")
+        shifted = (labels + 1) % 4
+        if np.isclose(got, _ce_reference(logits, shifted), rtol=1e-8):
+            raise Wrong("picks the wrong class: an off-by-one in the label index")
+        wrong_axis = np.mean(-(logits - mlp.logsumexp(logits, axis=0)[None, :])[
+            np.arange(labels.size), labels])
+        if np.isclose(got, wrong_axis, rtol=1e-8):
+            raise Wrong("normalised over the wrong axis: the softmax runs over the classes of "
+                        "each sample (axis=1)")
+        raise Wrong(f"wrong value {got:.6g}, expected {want:.6g}")
+    logits = np.array([[1000.0, 0.0, -1000.0], [0.0, 800.0, 0.0], [-900.0, -1000.0, -950.0]])
+    labels = np.array([0, 2, 1])
+    with np.errstate(all="ignore"):
+        raw = call_safely(answer, logits.copy(), labels.copy())
+    want = _ce_reference(logits, labels)
+    if not np.all(np.isfinite(np.asarray(raw, dtype=float))):
+        raise Wrong("overflow: NaN or inf for logits of size 1000; subtract each row's maximum "
+                    "before exponentiating (log-sum-exp)")
+    if not np.isclose(float(np.asarray(raw, dtype=float)), want, rtol=1e-8):
+        raise Wrong(f"inaccurate for large logits: {float(raw):.6g} where {want:.6g} was "
+                    f"expected (log-sum-exp keeps it exact)")
+
+
+def check_stable_cross_entropy(answer) -> bool:
+    """Exercise ex-backprop-stable-ce: mean softmax cross-entropy that never overflows."""
+    return run_checks("check_stable_cross_entropy", lambda: _check_stable_ce(answer))

@@ -1,0 +1,53 @@
+"""Live widget of chapter 4: depth, activation and initialisation → gradient flow.
+
+The computation is ``gradient_flow_state`` (a plain function, tested directly); the widget only
+redraws the two panels of ``gdcore.plotting.backprop`` when a control changes.
+"""
+
+from .. import mlp
+from ..plotting import backprop as plots
+
+__all__ = ["gradient_flow_state", "gradient_flow_widget"]
+
+
+def gradient_flow_state(depth, activation, init, *, width=64, n_samples=128, seed=0,
+                        residual=False):
+    """The LayerStats the widget shows plus a title: (stats, title)."""
+    stats = mlp.gradient_flow(depth, activation, init, width=width, n_samples=n_samples,
+                              seed=seed, residual=residual)
+    skip = ", residual" if residual else ""
+    ratio = stats.grad_norms[0] / stats.grad_norms[-1]
+    title = f"{activation}, {init}{skip}, depth {depth}: ‖∂L/∂W₁‖/‖∂L/∂W_out‖ = {ratio:.1e}"
+    return stats, title
+
+
+def gradient_flow_widget(depth=10, activation="sigmoid", init="xavier_normal", residual=False):
+    """Sliders/dropdowns for depth, activation, init and residual → the gradient-flow figure."""
+    import ipywidgets as widgets  # the numeric core and the book build do not need ipywidgets
+    import matplotlib.pyplot as plt
+
+    controls = {
+        "depth": widgets.IntSlider(value=depth, min=1, max=30, description="depth"),
+        "activation": widgets.Dropdown(options=mlp.ACTIVATIONS, value=activation,
+                                       description="activation"),
+        "init": widgets.Dropdown(options=mlp.INITS, value=init, description="init"),
+        "residual": widgets.Checkbox(value=residual, description="residual"),
+    }
+    out = widgets.Output()
+    fig, axes = plots.gradient_flow_figure()
+    plt.close(fig)  # shown through the Output widget only
+
+    def redraw(_change=None):
+        stats, title = gradient_flow_state(**{k: c.value for k, c in controls.items()})
+        plots.draw_gradient_flow(axes, stats, title=title)
+        with out:
+            out.clear_output(wait=True)
+            from IPython.display import display
+
+            display(fig)
+
+    for control in controls.values():
+        control.observe(redraw, names="value")
+    redraw()
+    return widgets.VBox([widgets.HBox(list(controls.values())[:2]),
+                         widgets.HBox(list(controls.values())[2:]), out])

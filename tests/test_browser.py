@@ -1,0 +1,194 @@
+"""The built book as a reader meets it, in headless Chromium (Debian's, driven by playwright).
+
+Every page of the table of contents is opened from a local HTTP server and checked: no console
+errors and no failed requests (beyond the allow-list below), every image loaded with alt text,
+every internal link resolving, every static slider moving, math typeset by the MathJax copy the
+book serves itself. A full-page screenshot of each page goes to ``_build/screenshots/``.
+
+Without chromium these tests skip with the reason; ``.ci/run`` installs it and sets
+``GDCORE_REQUIRE_BROWSER=1`` so that in CI they fail instead of skipping.
+"""
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import threading
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlparse
+
+import pytest
+from paths import ROOT, toc_pages
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+
+# Requests that may fail because the book is read offline here. Each entry is a host whose
+# resources are optional for reading: the page works without them.
+ALLOWED_FAILING_HOSTS = {
+    "cdn.jsdelivr.net": "ipywidgets' HTML manager (live widgets need a kernel anyway)",
+    "unpkg.com": "@jupyter-widgets and thebe (live code, optional)",
+    "cdnjs.cloudflare.com": "require.js, loaded for widget output only",
+}
+# Console errors that only restate one of the failures above.
+ALLOWED_CONSOLE = re.compile(
+    r"Failed to load resource: net::ERR_|require is not defined|Error loading script"
+    r"|(jsdelivr|unpkg|cdnjs)"
+)
+# Flags that keep Debian's chromium from phoning home on a closed network (see README).
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def _require_browser():
+    if os.path.exists(CHROMIUM):
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            reason = "playwright is not installed: pip install -r requirements-dev.txt"
+        else:
+            return
+    else:
+        reason = "chromium not found: sudo apt-get install chromium (Debian/Ubuntu) to enable"
+    if os.environ.get("GDCORE_REQUIRE_BROWSER"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep the test output readable
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(book):
+    """(base_url, html_dir) of the built book served on 127.0.0.1."""
+    assert book.returncode == 0, "the book did not build; see test_book.py"
+    handler = functools.partial(_Quiet, directory=str(book.html))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/", book.html
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs, self.ids = [], set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
+        if tag == "a" and attrs.get("href"):
+            self.hrefs.append(attrs["href"])
+
+
+@functools.cache
+def _parse(path: Path) -> _Links:
+    parser = _Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def _host(url: str) -> str:
+    return urlparse(url).hostname or ""
+
+
+@pytest.mark.parametrize("page", toc_pages())
+def test_page_in_browser(site, browser, page):
+    base, html_dir = site
+    failed, errors = [], []
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = ctx.new_page()
+    tab.on("requestfailed", lambda r: failed.append(r.url))
+    tab.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    tab.on("pageerror", lambda e: errors.append(str(e)))
+    tab.goto(urljoin(base, f"{page}.html"), wait_until="load")
+    tab.wait_for_timeout(300)
+
+    # Failed requests: only optional CDN resources may fail, and never a local one.
+    bad = [u for u in failed if _host(u) not in ALLOWED_FAILING_HOSTS]
+    assert not bad, f"failed requests on {page}: {bad}"
+    bad = [e for e in errors if not ALLOWED_CONSOLE.search(e)]
+    assert not bad, f"console errors on {page}: {bad}"
+
+    # Every image has loaded and says what it shows.
+    images = tab.eval_on_selector_all(
+        "img", "els => els.map(e => [e.currentSrc || e.src, e.complete && e.naturalWidth > 0,"
+               " (e.getAttribute('alt') || '').trim()])")
+    for src, loaded, alt in images:
+        assert loaded, f"image did not load on {page}: {src[:100]}"
+        assert alt, f"image without alt text on {page}: {src[:100]}"
+
+    # Math is present and typeset by the local MathJax (it turns TeX into <mjx-container>).
+    source = (ROOT / f"{page}.md") if (ROOT / f"{page}.md").exists() else ROOT / f"{page}.ipynb"
+    if "$" in source.read_text(encoding="utf-8"):
+        tab.wait_for_selector("mjx-container", state="attached", timeout=15000)
+
+    # Every static slider moves: dragging to another frame changes the image shown.
+    sliders = tab.query_selector_all(".animation input[type=range]")
+    for slider in sliders:
+        anim = slider.evaluate_handle("s => s.closest('.animation')")
+        img = anim.query_selector("img")
+        before = img.get_attribute("src")
+        last = int(slider.get_attribute("max"))
+        assert last > 0, f"slider with a single frame on {page}"
+        slider.evaluate("(s, v) => { s.value = v; s.dispatchEvent(new Event('input')); }", last)
+        assert img.get_attribute("src") != before, f"slider does not move on {page}"
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(SCREENSHOTS / f"{page.replace('/', '__')}.png"), full_page=True)
+    ctx.close()
+
+
+@pytest.mark.parametrize("page", toc_pages())
+def test_internal_links_resolve(site, page):
+    _, html_dir = site
+    here = html_dir / f"{page}.html"
+    broken = []
+    for href in _parse(here).hrefs:
+        url = urlparse(href)
+        if url.scheme or href.startswith(("mailto:", "//")):
+            continue
+        target = (here.parent / unquote(url.path)).resolve() if url.path else here
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.exists():
+            broken.append(href)
+        elif url.fragment and target.suffix == ".html" and url.fragment not in _parse(target).ids:
+            broken.append(href)
+    assert not broken, f"broken internal links on {page}: {broken}"
+
+
+def test_math_renders_with_the_network_blocked(site, browser):
+    """Offline reading: with every non-local request aborted, math is still typeset."""
+    base, _ = site
+    ctx = browser.new_context()
+    tab = ctx.new_page()
+    tab.route("**/*", lambda route: route.continue_() if _host(route.request.url) == "127.0.0.1"
+              else route.abort())
+    tab.goto(urljoin(base, "chapters/01_derivatives.html"), wait_until="load")
+    tab.wait_for_selector("mjx-container", state="attached", timeout=15000)
+    assert tab.eval_on_selector_all("mjx-container", "els => els.length") > 5
+    ctx.close()

@@ -1,0 +1,55 @@
+"""The chapter 4 widget: its computation (a plain function) and that it builds and redraws."""
+
+import numpy as np
+import pytest
+
+from gdcore import mlp
+from gdcore.widgets import backprop as wb
+
+
+def test_state_matches_mlp_gradient_flow():
+    stats, title = wb.gradient_flow_state(6, "tanh", "xavier_normal")
+    ref = mlp.gradient_flow(6, "tanh", "xavier_normal", width=64, n_samples=128)
+    np.testing.assert_array_equal(stats.grad_norms, ref.grad_norms)
+    assert len(stats.grad_norms) == 7 and len(stats.activations) == 6
+    assert title.startswith("tanh, xavier_normal, depth 6")
+
+
+@pytest.mark.parametrize("activation, init, shrinks", [
+    ("sigmoid", "xavier_normal", True), ("relu", "he_normal", False)])
+def test_state_shows_vanishing_only_where_expected(activation, init, shrinks):
+    stats, _ = wb.gradient_flow_state(15, activation, init)
+    ratio = stats.grad_norms[0] / stats.grad_norms[-2]
+    assert (ratio < 1e-6) if shrinks else (0.1 < ratio < 10)
+
+
+def test_widget_builds_and_redraws():
+    pytest.importorskip("ipywidgets")
+    box = wb.gradient_flow_widget(depth=3)
+    depth_slider = box.children[0].children[0]
+    depth_slider.value = 5  # triggers a redraw without error
+    assert depth_slider.value == 5
+
+
+def test_graph_drawing_and_slider():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    import gdcore.autodiff as ad
+    from gdcore.plotting import backprop as plots
+
+    x, w = ad.Value(0.5, label="x"), ad.Value(-1.2, label="w")
+    loss = 0.5 * ((w * x).tanh() - 1.0) ** 2
+    loss.backward()
+    nodes, edges = ad.graph(loss)
+    pos = plots.graph_layout(nodes, edges)
+    assert len(set(pos.values())) == len(nodes)          # no two boxes on top of each other
+    assert pos[nodes[-1]["id"]][0] == max(p[0] for p in pos.values())   # output on the right
+    ax = plots.draw_graph(loss)
+    assert len(ax.texts) == len(nodes) + 2 * len(edges)  # boxes; an arrow and a label per edge
+    plt.close(ax.figure)
+    html = plots.gradient_flow_slider("tanh", "xavier_normal", depths=(2, 4), width=16,
+                                      n_samples=32)
+    assert "<script" in html and html.count("data:image/png") >= 2

@@ -1,0 +1,418 @@
+"""Regenerate and extend the PyTorch reference data of the tests (tests/data/torch_*.json).
+
+gdcore's optimizers, schedules and MLP gradients are tested against an independent
+implementation: PyTorch. This script needs torch (2.13.0, CPU) and is never imported by the
+tests, nor a dependency of gdcore. Run it from the repository root with an interpreter that has
+torch and numpy::
+
+    /work/torchenv/bin/python tools/make_torch_reference.py            # write tests/data/
+    /work/torchenv/bin/python tools/make_torch_reference.py --check    # compare, write nothing
+
+It first recomputes every case of the shared reference files (/work/shared/reference/, or the
+existing tests/data/ files) from their inputs and checks the results: the optimizer cases are
+reproduced bit for bit; the shared MLP gradients were summed in another order, so they are
+checked to 1e-13 and kept as they are. Then it appends the extended cases defined below: one
+per hyperparameter of each optimizer, a few 3-D and 5-D problems, scheduler sequences
+(tests/data/torch_schedules.json), and deeper MLPs with every activation and both losses.
+Everything runs in float64 with the single-tensor code path of torch.optim (the CPU default:
+foreach=False, fused=False).
+
+Format of the optimizer cases (as in the shared README): ``function``, ``formula``, ``x0``,
+``optimizer`` (a torch.optim class name), ``hyperparameters`` (its keyword arguments), ``steps``,
+``xs`` (xs[k] = the point after k steps) and ``losses_before_each_step`` (f(xs[k]), k < steps).
+Quadratic cases also carry ``A`` and ``b``. An optional ``schedule`` ({"name": a gdcore.schedules
+function, "arguments": its keyword arguments}) means the lr followed that schedule: the torch
+scheduler of ``torch_scheduler`` below, stepped once after every optimizer step. Every extended
+case must be well conditioned (see ``well_conditioned``) so that 1e-10 parity tests semantics.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import torch
+
+torch.set_default_dtype(torch.float64)  # also makes torch.optim keep its step/μ-products in f64
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data"
+SHARED = Path("/work/shared/reference")
+# The shared files hold this many cases; ours start with them (regenerated) and append the rest.
+N_SHARED_OPTIMIZER_CASES = 7
+N_SHARED_MLP_CASES = 2
+MADE_WITH = f"torch {torch.__version__}, float64, CPU"
+NOTE = ("Each optimizer case: xs[k] is the point after k steps (xs[0] = x0); "
+        "losses_before_each_step[k] = f(xs[k]).")
+
+# ----------------------------------------------------------------------------------------------
+# Test functions, written as the formulas in the shared file (torch autograd differentiates them).
+
+QUADRATIC_2D = {"A": [[10, 2], [2, 1]], "b": [1, -1]}
+
+
+def quadratic_formula(A, b) -> str:
+    return f"0.5 * x^T A x - b^T x, A = {json.dumps(A)}, b = {json.dumps(b)}"
+
+
+FORMULAS = {
+    "rosenbrock": "(1 - x)^2 + 100 (y - x^2)^2",
+    "beale": "(1.5 - x + x y)^2 + (2.25 - x + x y^2)^2 + (2.625 - x + x y^3)^2",
+    "himmelblau": "(x^2 + y - 11)^2 + (x + y^2 - 7)^2",
+}
+
+
+def torch_function(case: dict):
+    name = case["function"]
+    if name == "quadratic":
+        A = torch.tensor(case.get("A", QUADRATIC_2D["A"]), dtype=torch.float64)
+        b = torch.tensor(case.get("b", QUADRATIC_2D["b"]), dtype=torch.float64)
+        if A.shape == (2, 2):
+            # The shared 2-D case was made with the expanded polynomial; keep its rounding.
+            (a, c), (_, d) = A.tolist()
+            b0, b1 = b.tolist()
+            return lambda x: (0.5 * (a * x[0] ** 2 + 2 * c * x[0] * x[1] + d * x[1] ** 2)
+                              - (b0 * x[0] + b1 * x[1]))
+        return lambda x: 0.5 * x @ A @ x - b @ x
+    if name == "rosenbrock":
+        return lambda x: (1 - x[0]) ** 2 + 100 * (x[1] - x[0] ** 2) ** 2
+    if name == "beale":
+        return lambda x: ((1.5 - x[0] + x[0] * x[1]) ** 2 + (2.25 - x[0] + x[0] * x[1] ** 2) ** 2
+                          + (2.625 - x[0] + x[0] * x[1] ** 3) ** 2)
+    if name == "himmelblau":
+        return lambda x: (x[0] ** 2 + x[1] - 11) ** 2 + (x[0] + x[1] ** 2 - 7) ** 2
+    raise ValueError(f"unknown function {name!r}")
+
+
+def torch_scheduler(optimizer, name: str, args: dict):
+    """The torch.optim.lr_scheduler equivalent of gdcore.schedules.<name>(**args)."""
+    sched = torch.optim.lr_scheduler
+    if name == "constant":
+        return sched.LambdaLR(optimizer, lambda t: 1.0), "LambdaLR(lambda t: 1.0)"
+    if name == "step_decay":
+        return (sched.StepLR(optimizer, step_size=args["step_size"], gamma=args["gamma"]),
+                "StepLR")
+    if name == "exponential":
+        return sched.ExponentialLR(optimizer, gamma=args["gamma"]), "ExponentialLR"
+    if name == "inverse_time":
+        rate, k = args["decay_rate"], args.get("decay_steps", 1)
+        return (sched.LambdaLR(optimizer, lambda t: 1.0 / (1.0 + rate * t / k)),
+                "LambdaLR(lambda t: 1 / (1 + decay_rate * t / decay_steps))")
+    if name == "cosine":
+        return (sched.CosineAnnealingLR(optimizer, T_max=args["T_max"],
+                                        eta_min=args.get("eta_min", 0.0)), "CosineAnnealingLR")
+    if name == "warmup_cosine":
+        W, T = args["warmup_steps"], args["T_max"]
+        warm = sched.LinearLR(optimizer, start_factor=1.0 / W, end_factor=1.0, total_iters=W - 1)
+        cos = sched.CosineAnnealingLR(optimizer, T_max=T - W, eta_min=args.get("eta_min", 0.0))
+        return (sched.SequentialLR(optimizer, [warm, cos], milestones=[W]),
+                "SequentialLR([LinearLR(start_factor=1/W, total_iters=W-1), "
+                "CosineAnnealingLR(T_max=T_max-W, eta_min)], milestones=[W])")
+    raise ValueError(f"unknown schedule {name!r}")
+
+
+def run_optimizer(case: dict) -> dict:
+    """Run torch.optim on the case's function; return the case with xs and losses filled in."""
+    f = torch_function(case)
+    x = torch.tensor(case["x0"], dtype=torch.float64, requires_grad=True)
+    hyper = dict(case["hyperparameters"])
+    if "betas" in hyper:
+        hyper["betas"] = tuple(hyper["betas"])
+    optimizer = getattr(torch.optim, case["optimizer"])([x], **hyper)
+    scheduler = None
+    if "schedule" in case:
+        scheduler, _ = torch_scheduler(optimizer, case["schedule"]["name"],
+                                       case["schedule"]["arguments"])
+    xs, losses = [x.detach().tolist()], []
+    for _ in range(case["steps"]):
+        optimizer.zero_grad()
+        loss = f(x)
+        loss.backward()
+        optimizer.step()
+        if scheduler is not None:
+            scheduler.step()
+        losses.append(loss.item())
+        xs.append(x.detach().tolist())
+    return {**case, "xs": xs, "losses_before_each_step": losses}
+
+
+def well_conditioned(case: dict, rtol: float = 1e-11) -> dict:
+    """Refuse cases whose trajectory amplifies rounding errors (chaotic or near-singular runs).
+
+    Parity at 1e-10 only tests semantics if a last-bit change of x0 (or of a gradient) moves the
+    trajectory by much less than 1e-10; perturb x0 by ~1e-14 and require the change < rtol.
+    """
+    nudged = run_optimizer({**case, "x0": [v * (1 + 1e-14) + 1e-14 for v in case["x0"]]})
+    xs, ys = np.array(case["xs"]), np.array(nudged["xs"])
+    change = np.max(np.abs(xs - ys)) / max(np.max(np.abs(xs)), 1e-300)
+    if change > rtol:
+        raise SystemExit(f"ill-conditioned case (x0 nudge moves it by {change:.1e}): "
+                         f"{case['optimizer']} {case['hyperparameters']} on {case['function']}")
+    return case
+
+
+def optimizer_case(function, x0, optimizer, hyperparameters, steps=100, schedule=None, **extra):
+    case = {"function": function}
+    if function == "quadratic":
+        A = extra.get("A", QUADRATIC_2D["A"])
+        b = extra.get("b", QUADRATIC_2D["b"])
+        case.update(formula=quadratic_formula(A, b), A=A, b=b)
+    else:
+        case["formula"] = FORMULAS[function]
+    case.update(x0=[float(v) for v in x0], optimizer=optimizer,
+                hyperparameters=hyperparameters, steps=steps)
+    if schedule is not None:
+        case["schedule"] = schedule
+    return case
+
+
+A3 = [[4.0, 1.0, 0.0], [1.0, 3.0, 1.0], [0.0, 1.0, 2.0]]
+b3 = [1.0, 0.0, -1.0]
+A5 = [[2.0 if i == j else (-1.0 if abs(i - j) == 1 else 0.0) for j in range(5)]
+      for i in range(5)]
+A5[0][0] = 10.0  # condition number ~ 40: the directions move at visibly different speeds
+b5 = [1.0, -2.0, 0.5, 0.0, 3.0]
+Q3 = {"A": A3, "b": b3}
+Q5 = {"A": A5, "b": b5}
+
+EXTENDED_OPTIMIZER_CASES = [
+    # SGD: dampening, weight decay with and without Nesterov, maximize.
+    optimizer_case("quadratic", [-4, 3], "SGD", {"lr": 0.05, "momentum": 0.9, "dampening": 0.5}),
+    optimizer_case("rosenbrock", [-1.5, 2], "SGD",
+                   {"lr": 0.001, "momentum": 0.9, "nesterov": True, "weight_decay": 0.1}),
+    optimizer_case("himmelblau", [0, 0], "SGD",
+                   {"lr": 0.01, "momentum": 0.5, "weight_decay": 0.05}),
+    optimizer_case("himmelblau", [-0.5, -0.5], "SGD",
+                   {"lr": 0.01, "momentum": 0.5, "maximize": True}),
+    optimizer_case("beale", [1, 1.5], "SGD",
+                   {"lr": 0.01, "momentum": 0.8, "dampening": 0.2, "weight_decay": 0.01}),
+    optimizer_case("quadratic", [2, -1, 3], "SGD", {"lr": 0.1, "momentum": 0.9}, **Q3),
+    # Adagrad: lr_decay, initial accumulator, weight decay, eps.
+    optimizer_case("beale", [1, 1.5], "Adagrad", {"lr": 0.5, "lr_decay": 0.01}),
+    optimizer_case("rosenbrock", [-1.5, 2], "Adagrad",
+                   {"lr": 0.1, "initial_accumulator_value": 0.1}),
+    optimizer_case("himmelblau", [0, 0], "Adagrad", {"lr": 0.5, "weight_decay": 0.1}),
+    optimizer_case("quadratic", [-4, 3], "Adagrad", {"lr": 0.5, "eps": 1e-3}),
+    optimizer_case("quadratic", [1, 1, 1, 1, 1], "Adagrad",
+                   {"lr": 0.3, "lr_decay": 0.05, "weight_decay": 0.01,
+                    "initial_accumulator_value": 0.5}, **Q5),
+    # RMSprop: centered with momentum, weight decay, alpha, centered alone, momentum alone.
+    optimizer_case("beale", [1, 1.5], "RMSprop", {"lr": 0.01, "momentum": 0.9, "centered": True}),
+    optimizer_case("rosenbrock", [-1.5, 2], "RMSprop", {"lr": 0.001, "weight_decay": 0.1}),
+    optimizer_case("quadratic", [-4, 3], "RMSprop", {"lr": 0.01, "alpha": 0.9, "eps": 1e-6}),
+    optimizer_case("himmelblau", [0, 0], "RMSprop", {"lr": 0.05, "centered": True}),
+    optimizer_case("rosenbrock", [-1.5, 2], "RMSprop", {"lr": 0.0001, "momentum": 0.5}),
+    optimizer_case("quadratic", [2, -1, 3], "RMSprop",
+                   {"lr": 0.02, "alpha": 0.95, "momentum": 0.3, "centered": True,
+                    "weight_decay": 0.01}, **Q3),
+    # Adadelta: defaults, rho/eps/lr, weight decay.
+    optimizer_case("rosenbrock", [-1.5, 2], "Adadelta", {}),
+    optimizer_case("beale", [1, 1.5], "Adadelta", {"lr": 0.5, "rho": 0.95, "eps": 1e-5}),
+    optimizer_case("himmelblau", [0, 0], "Adadelta", {"lr": 1.0, "weight_decay": 0.1}),
+    optimizer_case("quadratic", [-4, 3], "Adadelta", {"lr": 2.0, "rho": 0.5}),
+    # Adam: weight decay (L2), AMSGrad, betas/eps, maximize.
+    optimizer_case("himmelblau", [0, 0], "Adam", {"lr": 0.05, "weight_decay": 0.1}),
+    optimizer_case("rosenbrock", [-1.5, 2], "Adam", {"lr": 0.05, "amsgrad": True}),
+    optimizer_case("beale", [1, 1.5], "Adam", {"lr": 0.01, "betas": [0.5, 0.9], "eps": 1e-6}),
+    optimizer_case("himmelblau", [-0.5, -0.5], "Adam", {"lr": 0.01, "maximize": True}),
+    optimizer_case("quadratic", [-4, 3], "Adam",
+                   {"lr": 0.1, "betas": [0.8, 0.99], "amsgrad": True, "weight_decay": 0.01}),
+    optimizer_case("quadratic", [2, -1, 3], "Adam", {"lr": 0.1}, **Q3),
+    # AdamW: default weight decay, AMSGrad.
+    optimizer_case("rosenbrock", [-1.5, 2], "AdamW",
+                   {"lr": 0.05, "weight_decay": 0.1, "amsgrad": True}),
+    optimizer_case("beale", [1, 1.5], "AdamW", {"lr": 0.01}),
+    optimizer_case("quadratic", [1, 1, 1, 1, 1], "AdamW",
+                   {"lr": 0.05, "betas": [0.9, 0.99], "weight_decay": 0.5}, **Q5),
+    # NAdam: defaults, momentum_decay, L2 and decoupled weight decay, betas.
+    optimizer_case("rosenbrock", [-1.5, 2], "NAdam", {"lr": 0.01}),
+    optimizer_case("beale", [1, 1.5], "NAdam", {"lr": 0.01, "momentum_decay": 0.01}),
+    optimizer_case("himmelblau", [0, 0], "NAdam", {"lr": 0.02, "weight_decay": 0.1}),
+    optimizer_case("himmelblau", [0, 0], "NAdam",
+                   {"lr": 0.02, "weight_decay": 0.1, "decoupled_weight_decay": True}),
+    optimizer_case("quadratic", [-4, 3], "NAdam", {"lr": 0.05, "betas": [0.8, 0.99]}),
+    optimizer_case("quadratic", [1, 1, 1, 1, 1], "NAdam", {"lr": 0.02}, **Q5),
+    # Learning-rate schedules inside a run.
+    optimizer_case("quadratic", [-4, 3], "SGD", {"lr": 0.15, "momentum": 0.5}, steps=60,
+                   schedule={"name": "cosine", "arguments": {"lr": 0.15, "T_max": 60}}),
+    optimizer_case("rosenbrock", [-1.5, 2], "Adam", {"lr": 0.05}, steps=80,
+                   schedule={"name": "warmup_cosine",
+                             "arguments": {"lr": 0.05, "warmup_steps": 10, "T_max": 80,
+                                           "eta_min": 0.001}}),
+    optimizer_case("beale", [1, 1.5], "Adagrad", {"lr": 0.5}, steps=50,
+                   schedule={"name": "step_decay",
+                             "arguments": {"lr": 0.5, "step_size": 15, "gamma": 0.5}}),
+]
+
+# ----------------------------------------------------------------------------------------------
+# Learning-rate schedules on their own.
+
+SCHEDULE_CASES = [
+    ("constant", {"lr": 0.1}, 20),
+    ("step_decay", {"lr": 0.1, "step_size": 7, "gamma": 0.5}, 50),
+    ("step_decay", {"lr": 1.0, "step_size": 1, "gamma": 0.9}, 30),
+    ("exponential", {"lr": 0.1, "gamma": 0.95}, 100),
+    ("inverse_time", {"lr": 0.5, "decay_rate": 0.1}, 60),
+    ("inverse_time", {"lr": 0.5, "decay_rate": 0.5, "decay_steps": 10}, 60),
+    ("cosine", {"lr": 0.1, "T_max": 50}, 51),
+    ("cosine", {"lr": 0.1, "T_max": 30, "eta_min": 0.01}, 90),  # periodic past T_max
+    ("warmup_cosine", {"lr": 0.1, "warmup_steps": 5, "T_max": 50}, 51),
+    ("warmup_cosine", {"lr": 0.02, "warmup_steps": 10, "T_max": 100, "eta_min": 0.001}, 101),
+    ("warmup_cosine", {"lr": 1.0, "warmup_steps": 2, "T_max": 12, "eta_min": 0.1}, 13),
+]
+
+
+def schedule_case(name: str, args: dict, steps: int) -> dict:
+    x = torch.zeros(1, requires_grad=True)
+    optimizer = torch.optim.SGD([x], lr=args["lr"])
+    scheduler, description = torch_scheduler(optimizer, name, args)
+    lrs = []
+    for _ in range(steps):
+        lrs.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        scheduler.step()
+    return {"schedule": name, "arguments": args, "torch": description, "steps": steps,
+            "lrs": lrs}
+
+
+# ----------------------------------------------------------------------------------------------
+# MLP gradients (format of the shared torch_mlp_gradients.json).
+
+LOSS_DEFINITION = ("mse: mean over samples of 0.5*||out - Y||^2; "
+                   "cross_entropy: mean softmax cross-entropy with integer labels")
+FORWARD = "h = X; for each layer: h = h @ W + b, then the activation on every layer but the last"
+ACTIVATIONS = {"tanh": torch.tanh, "sigmoid": torch.sigmoid, "relu": torch.relu,
+               "identity": lambda h: h}
+
+
+def mlp_gradients(case: dict) -> dict:
+    W = [torch.tensor(w, requires_grad=True) for w in case["W"]]
+    b = [torch.tensor(v, requires_grad=True) for v in case["b"]]
+    h = torch.tensor(case["X"])
+    act = ACTIVATIONS[case["activation"]]
+    for layer, (weight, bias) in enumerate(zip(W, b, strict=True)):
+        h = h @ weight + bias
+        if layer < len(W) - 1:
+            h = act(h)
+    if case["loss"] == "mse":
+        loss = (0.5 * ((h - torch.tensor(case["target"])) ** 2).sum(dim=1)).mean()
+    elif case["loss"] == "cross_entropy":
+        loss = torch.nn.functional.cross_entropy(h, torch.tensor(case["target"]))
+    else:
+        raise ValueError(f"unknown loss {case['loss']!r}")
+    loss.backward()
+    return {**case, "loss_value": loss.item(), "dW": [w.grad.tolist() for w in W],
+            "db": [v.grad.tolist() for v in b]}
+
+
+EXTENDED_MLP_CASES = [
+    # (layer_sizes, activation, loss, n_samples, weight scale (Xavier-uniform gain), seed)
+    ([3, 5, 4, 2], "relu", "mse", 8, 1.0, 1),
+    ([3, 5, 4, 2], "sigmoid", "mse", 8, 1.0, 2),
+    ([3, 5, 4, 2], "identity", "mse", 8, 1.0, 3),
+    ([4, 6, 6, 3], "tanh", "cross_entropy", 8, 1.0, 4),
+    ([4, 6, 6, 3], "relu", "cross_entropy", 8, 1.0, 5),
+    ([4, 6, 6, 3], "identity", "cross_entropy", 8, 1.0, 6),
+    ([2, 3], "identity", "mse", 5, 1.0, 7),                   # a single linear layer
+    ([5, 4], "identity", "cross_entropy", 6, 1.0, 8),         # multinomial logistic regression
+    ([6, 8, 8, 8, 8, 8, 4], "relu", "cross_entropy", 16, 1.4, 9),
+    ([6, 8, 8, 8, 8, 8, 4], "sigmoid", "mse", 16, 1.0, 10),
+    ([6, 10, 10, 10, 10, 10, 10, 10, 2], "tanh", "mse", 12, 1.0, 11),
+    ([6, 10, 10, 10, 10, 10, 10, 10, 10, 10, 3], "sigmoid", "cross_entropy", 12, 1.0, 12),
+    ([6, 10, 10, 10, 10, 10, 10, 10, 10, 10, 3], "relu", "mse", 12, 1.4, 13),
+    ([3, 16, 1], "relu", "mse", 1, 1.0, 14),                  # one sample
+    ([3, 7, 5, 4], "sigmoid", "cross_entropy", 10, 4.0, 15),  # large logits (log-sum-exp)
+]
+
+
+def make_mlp_case(sizes, activation, loss, n, gain, seed) -> dict:
+    rng = np.random.default_rng(seed)
+    W, b = [], []
+    for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
+        bound = gain * math.sqrt(6.0 / (n_in + n_out))
+        W.append(rng.uniform(-bound, bound, size=(n_in, n_out)).tolist())
+        b.append(rng.normal(0.0, 0.1, size=n_out).tolist())
+    X = rng.normal(size=(n, sizes[0]))
+    if loss == "mse":
+        target = rng.normal(scale=0.5, size=(n, sizes[-1])).tolist()
+    else:
+        target = rng.integers(0, sizes[-1], size=n).tolist()
+    case = {"layer_sizes": list(sizes), "activation": activation, "loss": loss,
+            "loss_definition": LOSS_DEFINITION, "forward": FORWARD, "X": X.tolist(),
+            "target": target, "W": W, "b": b}
+    return mlp_gradients(case)
+
+
+# ----------------------------------------------------------------------------------------------
+
+def _shared(name: str) -> dict:
+    """The shared reference file (or, where it is not mounted, our own copy in tests/data)."""
+    path = SHARED / name if (SHARED / name).exists() else DATA / name
+    return json.loads(path.read_text())
+
+
+def _identical(old: list, new: list, what: str) -> None:
+    if json.dumps(old) != json.dumps(new):
+        raise SystemExit(f"regenerating the shared {what} cases did not reproduce them exactly")
+
+
+def _close(old: list, new: list, what: str, rtol: float = 1e-13) -> None:
+    """The shared MLP gradients were summed in another order than ours (they differ in the last
+    bits only); require agreement to rtol of each array's scale, keep the shared numbers."""
+    for a, b in zip(old, new, strict=True):
+        for key in ("loss_value", "dW", "db"):
+            for x, y in zip(np.atleast_1d(np.array(a[key], dtype=object)),
+                            np.atleast_1d(np.array(b[key], dtype=object)), strict=True):
+                x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+                if np.max(np.abs(x - y)) > rtol * max(np.max(np.abs(x)), 1e-300):
+                    raise SystemExit(f"regenerating the shared {what} cases: {key} differs")
+
+
+def _dumps(content: dict) -> str:
+    """JSON with one case per line: compact, yet a diff shows which case changed."""
+    head = json.dumps({k: v for k, v in content.items() if k != "cases"})[:-1]
+    cases = ",\n".join(json.dumps(case) for case in content["cases"])
+    return f'{head}, "cases": [\n{cases}\n]}}\n'
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true",
+                        help="recompute and compare with tests/data, write nothing")
+    args = parser.parse_args()
+
+    shared_opt = _shared("torch_optim_trajectories.json")["cases"][:N_SHARED_OPTIMIZER_CASES]
+    regenerated = [run_optimizer(case) for case in shared_opt]
+    _identical(shared_opt, regenerated, "optimizer")
+    optim = {"made_with": MADE_WITH, "note": NOTE,
+             "cases": regenerated + [well_conditioned(run_optimizer(case))
+                                     for case in EXTENDED_OPTIMIZER_CASES]}
+
+    shared_mlp = _shared("torch_mlp_gradients.json")["cases"][:N_SHARED_MLP_CASES]
+    _close(shared_mlp, [mlp_gradients(case) for case in shared_mlp], "MLP")
+    mlp = {"made_with": MADE_WITH, "note": "MLP gradient cases; format in the shared README.",
+           "cases": shared_mlp + [make_mlp_case(*spec) for spec in EXTENDED_MLP_CASES]}
+
+    schedules = {"made_with": MADE_WITH,
+                 "note": ("lrs[t] = the lr of optimizer step t (0-based), the scheduler stepped "
+                          "once after every optimizer step; 'schedule' and 'arguments' name the "
+                          "gdcore.schedules function."),
+                 "cases": [schedule_case(*spec) for spec in SCHEDULE_CASES]}
+
+    outputs = {"torch_optim_trajectories.json": optim, "torch_mlp_gradients.json": mlp,
+               "torch_schedules.json": schedules}
+    for name, content in outputs.items():
+        path = DATA / name
+        if args.check:
+            same = path.exists() and json.loads(path.read_text()) == content
+            print(f"{name}: {'identical' if same else 'DIFFERS'}")
+        else:
+            path.write_text(_dumps(content))
+            print(f"wrote {path.relative_to(ROOT)} ({len(content['cases'])} cases)")
+
+
+if __name__ == "__main__":
+    main()
