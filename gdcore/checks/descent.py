@@ -78,6 +78,20 @@ _STABLE_MISTAKES = [
 ]
 
 
+def _first_wrong(got, truth, known):
+    """The first (A, answer) pair that misses ``truth(A)``, or None when all are right.
+
+    When the answers fit one of the ``known`` mistakes, that mistake is raised by name instead.
+    """
+    wrong = [(A, g) for A, g in got if not _close(g, truth(A))]
+    if not wrong:
+        return None
+    message = _explain(got, known)
+    if message:
+        raise Wrong(message)
+    return wrong[0]
+
+
 def check_max_stable_lr(answer):
     """``answer(A)`` must return 2/λ_max(A) for symmetric positive definite A."""
 
@@ -85,13 +99,10 @@ def check_max_stable_lr(answer):
         _stub_guard(answer)
         got = [(A, expect_number(call_safely(answer, A.copy()), what="the step you returned"))
                for A in _matrices()]
-        wrong = [(A, g) for A, g in got if not _close(g, 2 / _eigs(A)[1])]
-        if not wrong:
+        wrong = _first_wrong(got, lambda A: 2 / _eigs(A)[1], _STABLE_MISTAKES)
+        if wrong is None:
             return
-        message = _explain(got, _STABLE_MISTAKES)
-        if message:
-            raise Wrong(message)
-        A, g = wrong[0]
+        A, g = wrong
         L = _eigs(A)[1]
         effect = "diverges" if g > 2 / L else "converges, but larger steps are still stable"
         raise Wrong(f"for a matrix with L = {L:.4g} you returned {g:.4g}; gradient descent with "
@@ -144,13 +155,10 @@ def check_optimal_step(answer):
             rates.append((A, expect_number(value[1], what="rate")))
         for got, truth, known, what in ((etas, lambda A: 2 / sum(_eigs(A)), _ETA_MISTAKES, "η*"),
                                         (rates, _rho, _RATE_MISTAKES, "rate")):
-            wrong = [(A, g) for A, g in got if not _close(g, truth(A))]
-            if not wrong:
+            wrong = _first_wrong(got, truth, known)
+            if wrong is None:
                 continue
-            message = _explain(got, known)
-            if message:
-                raise Wrong(message)
-            A, g = wrong[0]
+            A, g = wrong
             mu, L = _eigs(A)
             raise Wrong(f"{what} = {g:.4g} for L = {L:.4g}, μ = {mu:.4g}: expected "
                         f"{truth(A):.4g}")

@@ -6,6 +6,7 @@ redraws the two panels of ``gdcore.plotting.backprop`` when a control changes.
 
 from .. import mlp
 from ..plotting import backprop as plots
+from ._live import live_figure
 
 __all__ = ["gradient_flow_state", "gradient_flow_widget"]
 
@@ -24,7 +25,6 @@ def gradient_flow_state(depth, activation, init, *, width=64, n_samples=128, see
 def gradient_flow_widget(depth=10, activation="sigmoid", init="xavier_normal", residual=False):
     """Sliders/dropdowns for depth, activation, init and residual → the gradient-flow figure."""
     import ipywidgets as widgets  # the numeric core and the book build do not need ipywidgets
-    import matplotlib.pyplot as plt
 
     controls = {
         "depth": widgets.IntSlider(value=depth, min=1, max=30, description="depth"),
@@ -33,21 +33,10 @@ def gradient_flow_widget(depth=10, activation="sigmoid", init="xavier_normal", r
         "init": widgets.Dropdown(options=mlp.INITS, value=init, description="init"),
         "residual": widgets.Checkbox(value=residual, description="residual"),
     }
-    out = widgets.Output()
     fig, axes = plots.gradient_flow_figure()
-    plt.close(fig)  # shown through the Output widget only
 
-    def redraw(_change=None):
-        stats, title = gradient_flow_state(**{k: c.value for k, c in controls.items()})
+    def draw(**values):
+        stats, title = gradient_flow_state(**values)
         plots.draw_gradient_flow(axes, stats, title=title)
-        with out:
-            out.clear_output(wait=True)
-            from IPython.display import display
 
-            display(fig)
-
-    for control in controls.values():
-        control.observe(redraw, names="value")
-    redraw()
-    return widgets.VBox([widgets.HBox(list(controls.values())[:2]),
-                         widgets.HBox(list(controls.values())[2:]), out])
+    return live_figure(fig, controls, draw, rows=[["depth", "activation"], ["init", "residual"]])

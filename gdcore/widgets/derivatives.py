@@ -11,6 +11,7 @@ import numpy as np
 
 from .. import numdiff
 from ..plotting import derivatives as plots
+from ._live import live_figure
 
 __all__ = ["SecantData", "secant_data", "secant_widget"]
 
@@ -47,24 +48,12 @@ def secant_widget(f, x0, fprime, *, log10_h=(-12.0, 0.0), start=-1.0, xlim=None,
     the same figure again.
     """
     import ipywidgets as widgets
-    import matplotlib.pyplot as plt
-    from IPython.display import display
 
     lo, hi = log10_h
     hs = np.logspace(lo, hi, 241)
     errors = np.array([secant_data(f, x0, h, fprime).error for h in hs])
     fig, draw = plots.secant_explorer(f, x0, fprime, hs, errors, xlim=xlim, label=label)
-    plt.close(fig)  # shown through the Output widget only, not a second time by the backend
-    out = widgets.Output()
     slider = widgets.FloatSlider(value=start, min=lo, max=hi, step=0.05, description="log₁₀ h",
                                  continuous_update=True, readout_format=".2f")
-
-    def show(log_h):
-        draw(secant_data(f, x0, 10.0**log_h, fprime))
-        with out:
-            out.clear_output(wait=True)
-            display(fig)
-
-    slider.observe(lambda change: show(change["new"]), names="value")
-    show(start)
-    return widgets.VBox([slider, out])
+    return live_figure(fig, {"log_h": slider},
+                       lambda log_h: draw(secant_data(f, x0, 10.0**log_h, fprime)))

@@ -12,6 +12,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ._live import live_figure
+
 __all__ = ["DirectionalView", "directional_view", "directional_widget"]
 
 
@@ -63,14 +65,11 @@ def directional_widget(problem, x=(1.0, 1.0), angle_deg=0.0, *, span=1.5):
     inline backend, no ipympl needed).
     """
     import ipywidgets as widgets
-    import matplotlib.pyplot as plt
-    from IPython.display import display
 
     from ..plotting.directional import directional_figure
 
     (x_lo, x_hi), (y_lo, y_hi) = problem.bounds
     fig, update = directional_figure(problem, directional_view(problem, x, angle_deg, span=span))
-    plt.close(fig)  # shown only through the Output area below, not a second time by the backend
     sliders = {
         "x1": widgets.FloatSlider(value=x[0], min=x_lo, max=x_hi, step=0.05, description="x₁"),
         "x2": widgets.FloatSlider(value=x[1], min=y_lo, max=y_hi, step=0.05, description="x₂"),
@@ -78,17 +77,8 @@ def directional_widget(problem, x=(1.0, 1.0), angle_deg=0.0, *, span=1.5):
                                      description="angle of u (°)",
                                      style={"description_width": "initial"}),
     }
-    out = widgets.Output()
 
-    def refresh(_change=None):
-        view = directional_view(problem, (sliders["x1"].value, sliders["x2"].value),
-                                sliders["angle"].value, span=span)
-        update(view)
-        with out:
-            out.clear_output(wait=True)
-            display(fig)
+    def draw(x1, x2, angle):
+        update(directional_view(problem, (x1, x2), angle, span=span))
 
-    for slider in sliders.values():
-        slider.observe(refresh, names="value")
-    refresh()
-    return widgets.VBox([widgets.HBox(list(sliders.values())), out])
+    return live_figure(fig, sliders, draw)
