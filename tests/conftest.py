@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import yaml
-from paths import ROOT
+from paths import ROOT, unexecuted_config
 
 BOOK_OUT = ROOT / "_build" / "test-book"
 # One id for the whole run, shared by the xdist workers, so that the book is built once per run.
@@ -36,16 +35,11 @@ def _build_book() -> BookBuild:
     html = BOOK_OUT / "_build" / "html"
     shutil.rmtree(BOOK_OUT, ignore_errors=True)
     BOOK_OUT.mkdir(parents=True)
-    config = yaml.safe_load((ROOT / "_config.yml").read_text())
-    config["execute"]["execute_notebooks"] = "off"
-    # Local extensions are found relative to the configuration file, which now lives elsewhere.
-    extensions = config["sphinx"]["local_extensions"]
-    config["sphinx"]["local_extensions"] = {k: str(ROOT / v) for k, v in extensions.items()}
-    (BOOK_OUT / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True))
+    config = unexecuted_config(ROOT, BOOK_OUT)
     jb = Path(sys.executable).with_name("jupyter-book")
     proc = subprocess.run(
         [str(jb), "build", "-W", "-n", "--keep-going", "--path-output", str(BOOK_OUT),
-         "--config", str(BOOK_OUT / "_config.yml"), str(ROOT)],
+         "--config", str(config), str(ROOT)],
         capture_output=True, text=True, cwd=ROOT,
     )
     return BookBuild(proc.returncode, proc.stdout + proc.stderr, html)

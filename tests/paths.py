@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -15,3 +17,18 @@ def toc_pages() -> list[str]:
                 pages.append(line.split(":", 1)[1].strip())
                 break
     return pages
+
+
+def unexecuted_config(source: Path, dest: Path) -> Path:
+    """A copy of ``source``'s _config.yml in ``dest`` that renders notebooks without executing.
+
+    For test builds whose notebooks are executed elsewhere in the same run (nbval, the grader).
+    """
+    config = yaml.safe_load((source / "_config.yml").read_text())
+    config["execute"]["execute_notebooks"] = "off"
+    # Local extensions are found relative to the configuration file, which now lives elsewhere.
+    extensions = config["sphinx"]["local_extensions"]
+    config["sphinx"]["local_extensions"] = {k: str(source / v) for k, v in extensions.items()}
+    path = dest / "_config.unexecuted.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True))
+    return path

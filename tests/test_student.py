@@ -2,12 +2,13 @@
 
 import ast
 import filecmp
+import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
 import pytest
-from paths import ROOT
+from paths import ROOT, unexecuted_config
 
 sys.path.insert(0, str(ROOT / "tools"))  # the tools are scripts, not part of gdcore
 import grade  # noqa: E402
@@ -118,3 +119,17 @@ def test_stub_source(source, expected):
     stub = make_student.stub_source(source)
     assert stub == f"{make_student.STUB_HEADER}\n{expected}\n"
     assert make_student.stub_source(stub) == stub  # idempotent
+
+
+def test_student_edition_builds_as_a_book(student):
+    """A teacher can publish the student edition: it builds with warnings as errors.
+
+    Rendered without executing: the notebooks were run top to bottom by the test above.
+    """
+    jb = Path(sys.executable).with_name("jupyter-book")
+    config = unexecuted_config(student, student.parent)
+    proc = subprocess.run([str(jb), "build", "-W", "-n", "--keep-going", "--config", str(config),
+                           str(student)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    page = (student / "_build" / "html" / "chapters" / "01_derivatives.html").read_text()
+    assert "solution-start" not in page and "NotImplementedError" in page

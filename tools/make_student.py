@@ -26,7 +26,7 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
-COPIED = ["_config.yml", "_toc.yml", "intro.md", "references.bib", "_assets"]
+COPIED = ["_config.yml", "_toc.yml", "intro.md", "references.bib", "_assets", "_ext"]
 STUB_HEADER = "# Your answer. Run the checker cell below to see whether it is right."
 SOLUTION_MARKERS = ("{solution-start}", "{solution-end}", "{solution}")
 
