@@ -50,11 +50,13 @@ def secants_figure(f, x0, hs, fprime, *, xlim, label="f"):
 
 
 def secant_explorer(f, x0, fprime, hs, errors, *, xlim=None, label="f", dpi=None,
-                    figsize=(8.0, 3.2)):
+                    figsize=(8.6, 3.4)):
     """Secant of ``f`` at ``x0`` (left) and forward-difference error vs h (right).
 
     ``hs``, ``errors``: the full error curve drawn once. Returns ``(fig, draw)``; ``draw(data)``
     takes a ``SecantData`` and moves the secant, its two points, the error marker and the titles.
+    The default size is the book's text width at dpi 80 (688 px), so the static slider's frames
+    are shown unscaled and its labels stay readable.
     """
     xlim = xlim if xlim is not None else (x0 - 1.5, x0 + 1.5)
     fig, (ax, ax_err) = plt.subplots(1, 2, figsize=figsize, dpi=dpi)
@@ -66,16 +68,16 @@ def secant_explorer(f, x0, fprime, hs, errors, *, xlim=None, label="f", dpi=None
     (points,) = ax.plot([], [], "o", color=STENCIL_COLORS["forward"], ms=5)
     ax.set_xlim(*xlim)
     ax.set_ylim(ys.min() - 0.3 * np.ptp(ys), ys.max() + 0.3 * np.ptp(ys))
-    ax.set_xlabel("x")
-    ax.set_ylabel(f"{label}(x)")
-    ax.legend(fontsize=8, loc="lower right")
+    ax.set_xlabel("x", fontsize=10)
+    ax.set_ylabel(f"{label}(x)", fontsize=10)
+    ax.legend(fontsize=9, loc="lower right")
 
     tiny = np.finfo(float).tiny  # an exact zero error would vanish from a log axis
     ax_err.loglog(hs, np.maximum(errors, tiny), color=STENCIL_COLORS["forward"], lw=1)
     (marker,) = ax_err.loglog([], [], "o", color="crimson", ms=7)
     ax_err.set_ylim(max(np.min(errors[errors > 0]) / 3, 1e-17), np.max(errors) * 3)
-    ax_err.set_xlabel("step h")
-    ax_err.set_ylabel("|secant slope − f′(x₀)|")
+    ax_err.set_xlabel("step h", fontsize=10)
+    ax_err.set_ylabel("|secant slope − f′(x₀)|", fontsize=10)
     # Few ticks and plain-text titles: each frame of the static slider redraws them all.
     for axis in (ax_err.xaxis, ax_err.yaxis):
         axis.set_major_locator(LogLocator(numticks=5))
@@ -83,15 +85,16 @@ def secant_explorer(f, x0, fprime, hs, errors, *, xlim=None, label="f", dpi=None
     ax_err.minorticks_off()
     ax_err.grid(True, which="major", alpha=0.3)
     for a in (ax, ax_err):
-        a.set_title(" ", fontsize=9)  # reserve the room that draw() fills in
+        a.tick_params(labelsize=9)
+        a.set_title(" ", fontsize=10)  # reserve the room that draw() fills in
     fig.tight_layout()
 
     def draw(data):
         secant.set_data(xs, data.y[0] + data.slope * (xs - data.x[0]))
         points.set_data(data.x, data.y)
         marker.set_data([data.h], [max(data.error, tiny)])
-        ax.set_title(f"h = {data.h:.1e}, slope = {data.slope:.10f}", fontsize=9)
-        ax_err.set_title(f"error = {data.error:.1e}", fontsize=9)
+        ax.set_title(f"h = {data.h:.1e}, slope = {data.slope:.10f}", fontsize=10)
+        ax_err.set_title(f"error = {data.error:.1e}", fontsize=10)
         return secant, points, marker
 
     return fig, draw
@@ -131,27 +134,32 @@ def difference_errors_figure(hs, errors, *, models=None, optimal=None, fits=None
 
 def partials_figure(problem, x, grad, *, half_width=1.5):
     """Partial derivatives as slopes of slices: the contour of a 2-D ``problem`` with the two
-    coordinate lines through ``x``, and f along each line with its tangent of slope ∂f/∂x_i."""
-    fig, axes = plt.subplots(1, 3, figsize=(11.0, 3.4))
+    coordinate lines through ``x`` (left), and f along each line with its tangent of slope
+    ∂f/∂x_i (right, one above the other). Sized for the book's text width."""
+    fig, axes = plt.subplot_mosaic([["map", "s1"], ["map", "s2"]], figsize=(7.2, 5.0),
+                                   width_ratios=[1.15, 1.0])
+    ax_map = axes["map"]
     x = np.asarray(x, dtype=float)
-    contour(problem, axes[0], levels=25)
+    contour(problem, ax_map, levels=25)
     t = np.linspace(-half_width, half_width, 201)
-    for i, ax in enumerate(axes[1:]):
+    for i, ax in enumerate((axes["s1"], axes["s2"])):
         e = np.eye(2)[i]
         line = x + t[:, None] * e
         c = ("#d62728", "#9467bd")[i]
-        axes[0].plot(line[:, 0], line[:, 1], color=c, lw=1.5)
-        ax.plot(x[i] + t, problem.f(line), color=c, lw=2, label=f"slice along $x_{i + 1}$")
+        ax_map.plot(line[:, 0], line[:, 1], color=c, lw=2)
+        ax.plot(x[i] + t, problem.f(line), color=c, lw=2, label=f"$f$ along $x_{i + 1}$")
         ax.plot(x[i] + t, problem.f(x) + grad[i] * t, "k--", lw=1,
-                label=f"slope $\\partial f/\\partial x_{i + 1}$ = {grad[i]:.2f}")
+                label=f"slope {grad[i]:.2f}")
         ax.plot([x[i]], [problem.f(x)], "ko", ms=5)
         ax.set_xlabel(f"$x_{i + 1}$  (other coordinate fixed)")
         ax.set_ylabel("$f$")
-        ax.legend(fontsize=8)
-    axes[0].plot(*x, "ko", ms=5)
-    axes[0].set_title(f"{problem.name}: coordinate lines through $x$", fontsize=10)
-    axes[1].set_title("$f(x_1, x_2^0)$: slope is $\\partial f/\\partial x_1$", fontsize=10)
-    axes[2].set_title("$f(x_1^0, x_2)$: slope is $\\partial f/\\partial x_2$", fontsize=10)
+        ax.legend(fontsize=8, loc="upper right")
+    ax_map.plot(*x, "ko", ms=5)
+    ax_map.set_aspect("equal")
+    ax_map.set_title(f"{problem.name.capitalize()}: lines through "
+                     f"$x = ({x[0]:g}, {x[1]:g})$", fontsize=10)
+    axes["s1"].set_title("slope of $f(x_1, x_2^0)$ is $\\partial f/\\partial x_1$", fontsize=10)
+    axes["s2"].set_title("slope of $f(x_1^0, x_2)$ is $\\partial f/\\partial x_2$", fontsize=10)
     fig.tight_layout()
     return fig
 
@@ -178,7 +186,7 @@ def taylor_errors_figure(ts, errors, slopes=None):
 def curvature_figure(problem, angles, curvatures):
     """Curvature uᵀAu of a quadratic along the unit vector u = (cos φ, sin φ): the contour with
     the eigenvectors (left), and the curvature against φ between λ_min and λ_max (right)."""
-    fig, (ax_c, ax) = plt.subplots(1, 2, figsize=(10.0, 3.8))
+    fig, (ax_c, ax) = plt.subplots(1, 2, figsize=(7.4, 3.4), width_ratios=[1.0, 1.15])
     contour(problem, ax_c, levels=20, log=False)
     lam, Q = np.linalg.eigh(problem.A)
     Q = Q * np.where(Q[1] < 0, -1.0, 1.0)  # draw each eigenvector pointing into the upper half
@@ -189,17 +197,16 @@ def curvature_figure(problem, angles, curvatures):
         ax_c.plot([], [], color=c, lw=2, label=f"eigenvector, λ = {lam[k]:.2f}")
     ax_c.set_aspect("equal")
     ax_c.legend(fontsize=8, loc="lower right")
-    ax_c.set_title("Level sets of $\\frac{1}{2}x^\\top A x$ and the eigenvectors of $A$",
-                   fontsize=10)
+    ax_c.set_title("Level sets of $\\frac{1}{2}x^\\top A x$, eigenvectors of $A$", fontsize=10)
     ax.plot(np.degrees(angles), curvatures, color="black", lw=2, label="$u^\\top A u$")
     for k, c in zip(range(2), ("#1f77b4", "#d62728"), strict=True):
         ax.axhline(lam[k], color=c, ls="--", lw=1)
         phi = np.degrees(np.arctan2(Q[1, k], Q[0, k])) % 180
         ax.plot([phi, phi + 180], [lam[k], lam[k]], "o", color=c, ms=6)
-    ax.set_xlabel("direction angle φ of $u$ (degrees)")
-    ax.set_ylabel("curvature $u^\\top A u$ along $u$")
-    ax.set_xticks(np.arange(0, 361, 45))
-    ax.set_title("Curvature stays between $\\lambda_{min}$ and $\\lambda_{max}$", fontsize=10)
+    ax.set_xlabel("angle φ of $u$ (degrees)")
+    ax.set_ylabel("curvature $u^\\top A u$")
+    ax.set_xticks(np.arange(0, 361, 90))
+    ax.set_title("$u^\\top A u$ stays between $\\lambda_{min}$ and $\\lambda_{max}$", fontsize=10)
     fig.tight_layout()
     return fig
 
@@ -208,26 +215,31 @@ def grad_check_figure(labels, rel_errors, bands):
     """Horizontal bars of gradient-check relative errors on a log axis, over the verdict bands.
 
     ``bands``: ascending (upper threshold, verdict) pairs, e.g. [(1e-7, "great"), …,
-    (inf, "wrong")]; each band is shaded from the previous threshold to its own.
+    (inf, "wrong")]; each band is shaded from the previous threshold to its own and named in a
+    row above the bars. The first label is drawn at the top.
     """
-    fig, ax = plt.subplots(figsize=(6.4, 0.6 * len(labels) + 1.8))
-    lo, hi = 1e-16, 10.0
+    fig, ax = plt.subplots(figsize=(6.4, 0.6 * len(labels) + 1.9))
+    rel_errors = np.asarray(rel_errors, dtype=float)
+    smallest = np.min(rel_errors[rel_errors > 0], initial=1e-12)
+    lo, hi = min(1e-14, 10.0 ** (np.floor(np.log10(smallest)) - 2)), 10.0
     shades = ("#2ca02c", "#bcbd22", "#ff7f0e", "#d62728")
+    text_colors = ("#1b6e1b", "#7a7a10", "#b35900", "#a01c1c")  # darker: readable on the tint
+    top = len(labels) - 0.5 + 0.7                                # a row for the band names
     left = lo
-    for (upper, verdict), shade in zip(bands, shades, strict=False):
+    for (upper, verdict), shade, ink in zip(bands, shades, text_colors, strict=False):
         right = min(upper, hi)
         ax.axvspan(left, right, color=shade, alpha=0.15, lw=0)
-        ax.text(left * 1.5, 1.0, verdict, transform=ax.get_xaxis_transform(), rotation=90,
-                va="top", ha="left", fontsize=8, color=shade)
+        ax.text(np.sqrt(left * right), top - 0.35, verdict, ha="center", va="center",
+                fontsize=8, color=ink)
         left = right
-    y = np.arange(len(labels))
+    y = np.arange(len(labels))[::-1]
     ax.barh(y, rel_errors, left=lo, color="#555555", height=0.5)
     ax.set_xscale("log")
     ax.set_xlim(lo, hi)
     ax.set_yticks(y, labels)
     for yi, r in zip(y, rel_errors, strict=True):
         ax.text(lo * 3, yi + 0.3, f"r = {r:.1e}", va="bottom", fontsize=8)
-    ax.set_ylim(-0.5, len(labels) - 0.1)
+    ax.set_ylim(-0.5, top)
     ax.set_xlabel("relative error $r = \\|g - \\hat g\\| / (\\|g\\| + \\|\\hat g\\|)$")
     ax.set_title("Gradient check: a correct gradient sits at round-off level", fontsize=10)
     fig.tight_layout()
