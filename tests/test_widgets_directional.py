@@ -8,7 +8,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from gdcore import functions  # noqa: E402
-from gdcore.plotting.directional import directional_figure  # noqa: E402
+from gdcore.plotting.directional import directional_figure, directional_slider  # noqa: E402
 from gdcore.widgets.directional import directional_view, directional_widget  # noqa: E402
 
 A = np.array([[3.0, 1.0], [1.0, 2.0]])
@@ -89,6 +89,14 @@ def test_figure_update_moves_the_artists():
     # updating changes data only; no artist is added
     assert (len(ax_c.get_children()), len(ax_s.get_children())) == n_artists
     matplotlib.pyplot.close(fig)
+
+
+def test_slider_has_one_frame_per_view_and_the_given_alt_text():
+    problem = functions.himmelblau()
+    views = [directional_view(problem, (2.0, 0.5), a) for a in (0.0, 90.0, 180.0)]
+    html = directional_slider(problem, views, dpi=30, alt="three directions & slopes")
+    assert html.count("data:image/jpeg") == len(views)
+    assert 'alt="three directions &amp; slopes"' in html
 
 
 def test_widget_sliders_recompute_the_view():

@@ -34,12 +34,13 @@ def slice_figure(problem, x, u, *, span=1.0, n=201):
     line = x + t[:, None] * u
     g = problem.f(line)
     slope = float(problem.grad(x) @ u)
-    fig, (ax_c, ax_s) = plt.subplots(1, 2, figsize=(10, 4))
+    fig, (ax_c, ax_s) = plt.subplots(1, 2, figsize=(8.5, 3.7))
     contour(problem, ax_c)
     ax_c.plot(line[:, 0], line[:, 1], color=DIRECTION, lw=2, label=r"$x + t\,u$")
     ax_c.quiver(*x, *u, color=DIRECTION, angles="xy", scale_units="xy", scale=1, width=0.012)
     ax_c.plot(*x, "o", color="black")
-    ax_c.legend(loc="lower left")
+    ax_c.set_aspect("equal")
+    ax_c.legend(loc="lower left", fontsize=9, framealpha=0.9)
     ax_c.set_title(r"the line through $x$ along $u$")
     ax_s.plot(t, g, color="black", label=r"$g(t) = f(x + t\,u)$")
     ax_s.plot(t, g[n // 2] + slope * t, "--", color=MODEL,
@@ -47,7 +48,7 @@ def slice_figure(problem, x, u, *, span=1.0, n=201):
     ax_s.plot(0, g[n // 2], "o", color="black")
     ax_s.set_xlabel("$t$ (distance along $u$)")
     ax_s.set_ylabel("$f$")
-    ax_s.legend()
+    ax_s.legend(fontsize=9)
     ax_s.set_title("the slice of $f$ along the line")
     fig.tight_layout()
     return fig
@@ -64,7 +65,7 @@ def polar_figure(angles, slopes, grad):
     norm, phi = np.linalg.norm(grad), np.arctan2(grad[1], grad[0])
     up = np.where(slopes >= 0, slopes, np.nan)
     down = np.where(slopes < 0, slopes, np.nan)
-    fig = plt.figure(figsize=(10, 4.2))
+    fig = plt.figure(figsize=(8.5, 3.9))
     ax_p = fig.add_subplot(1, 2, 1, projection="polar")
     ax_p.plot(angles, up, color=ASCENT, lw=2)
     ax_p.plot(angles, -down, color=DESCENT, lw=2)
@@ -74,8 +75,11 @@ def polar_figure(angles, slopes, grad):
     for perp in (phi + np.pi / 2, phi - np.pi / 2):
         ax_p.plot([perp, perp], [0, norm], ":", color="grey")
     ax_p.set_rmax(1.2 * norm)
-    ax_p.set_rlabel_position(np.degrees(phi) + 135)
-    ax_p.tick_params(axis="y", labelsize=7)
+    # Three radial labels, along a zero-slope direction: the circles pass through the origin
+    # there, so no label sits on a curve.
+    ax_p.set_rticks(mpl.ticker.MaxNLocator(3).tick_values(0, norm)[1:-1])
+    ax_p.set_rlabel_position(np.degrees(phi) + 90)
+    ax_p.tick_params(axis="y", labelsize=8)
     ax_p.set_title(r"$|D_u f(x)|$ against the direction of $u$" "\n"
                    r"green: $D_u f > 0$ (ascent), blue: $D_u f < 0$ (descent)", fontsize=10)
 
@@ -86,9 +90,11 @@ def polar_figure(angles, slopes, grad):
     ax_c.axhline(0, color="grey", lw=0.8)
     ax_c.axhline(norm, ls="--", color=ASCENT, lw=1)
     ax_c.axhline(-norm, ls="--", color=DESCENT, lw=1)
-    ax_c.text(deg[0] + 3, norm, r"$+\|\nabla f\|$", va="bottom")
-    ax_c.text(deg[0] + 3, -norm, r"$-\|\nabla f\|$", va="top")
-    for value, col in ((np.degrees(phi) % 360, ASCENT), (np.degrees(phi + np.pi) % 360, DESCENT)):
+    up_deg, down_deg = np.degrees(phi) % 360, np.degrees(phi + np.pi) % 360
+    # each level labelled where the curve is farthest from it (at the opposite extreme)
+    ax_c.text(down_deg + 4, norm, r"$+\|\nabla f\|$", va="bottom")
+    ax_c.text(up_deg + 4, -norm, r"$-\|\nabla f\|$", va="top")
+    for value, col in ((up_deg, ASCENT), (down_deg, DESCENT)):
         ax_c.axvline(value, color=col, lw=1, ls=":")
     ax_c.set_xlabel(r"angle of $u$ (degrees from the $x_1$-axis)")
     ax_c.set_ylabel(r"$D_u f(x) = \|\nabla f\|\cos\theta$")
@@ -143,7 +149,7 @@ def locality_figure(t, g, slope, curvature, *, tol, t_tol):
     t, g = np.asarray(t, dtype=float), np.asarray(g, dtype=float)
     g0 = float(np.interp(0.0, t, g))
     linear = g0 + slope * t
-    fig, (ax_l, ax_e) = plt.subplots(1, 2, figsize=(10, 4))
+    fig, (ax_l, ax_e) = plt.subplots(1, 2, figsize=(8.5, 3.9))
     ax_l.plot(t, g, color="black", lw=2, label=r"$g(t) = f(x + t\,u)$")
     ax_l.plot(t, linear, "--", color=MODEL, label=r"linear model $g(0) + t\,D_u f$")
     ax_l.plot(t, linear + 0.5 * curvature * t**2, ":", color=DESCENT,
@@ -162,7 +168,7 @@ def locality_figure(t, g, slope, curvature, *, tol, t_tol):
     ax_l.set_ylim(lo - 0.1 * (hi - lo), hi + 0.1 * (hi - lo))
     ax_l.set_xlabel("$t$")
     ax_l.set_ylabel("$f$")
-    ax_l.legend(fontsize=8)
+    ax_l.legend(fontsize=8.5)
     ax_l.set_title("the linear model is good only near $t = 0$")
 
     pos = t > 0
@@ -174,7 +180,7 @@ def locality_figure(t, g, slope, curvature, *, tol, t_tol):
     ax_e.axvline(t_tol, color="grey", lw=1, label=rf"$t_{{tol}} = {t_tol:.3f}$")
     ax_e.set_xlabel("$t$")
     ax_e.set_ylabel(r"$|g(t) - g(0) - t\,D_u f|$")
-    ax_e.legend(fontsize=8)
+    ax_e.legend(fontsize=8.5)
     ax_e.set_title("error of the linear model: slope 2")
     fig.tight_layout()
     return fig
@@ -197,7 +203,7 @@ def descent_step_figure(eta, phi, f0, grad_norm_sq, curvature, *, eta_cross):
     ax.set_xlim(eta[0], eta[-1])
     ax.set_xlabel(r"learning rate $\eta$")
     ax.set_ylabel("$f$ after one step")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=9)
     ax.set_title("one gradient step: small steps descend, large ones may not")
     fig.tight_layout()
     return fig
@@ -211,7 +217,7 @@ def directional_figure(problem, view, *, ylim=None, dpi=None):
     ``(fig, update)``; ``update(view)`` moves the artists to a new view (nothing is redrawn
     from scratch), so it serves both the live widget and the static slider.
     """
-    fig, (ax_c, ax_s) = plt.subplots(1, 2, figsize=(9, 3.8), dpi=dpi)
+    fig, (ax_c, ax_s) = plt.subplots(1, 2, figsize=(8.6, 3.7), dpi=dpi)
     contour(problem, ax_c, n=120)
     (line,) = ax_c.plot([], [], color=DIRECTION, lw=2)
     arrows = ax_c.quiver([0, 0], [0, 0], [1, 1], [0, 0], color=[DIRECTION, GRADIENT],
@@ -219,12 +225,12 @@ def directional_figure(problem, view, *, ylim=None, dpi=None):
     (dot,) = ax_c.plot([], [], "o", color="black")
     ax_c.set_aspect("equal")
     ax_c.legend([line, arrows], [r"line $x + t\,u$", r"red $u$, white $\nabla f/\|\nabla f\|$"],
-                loc="lower left", fontsize=8)
+                loc="lower left", fontsize=9)
     (curve,) = ax_s.plot([], [], color="black", lw=2, label=r"$g(t) = f(x + t\,u)$")
     (tangent,) = ax_s.plot([], [], "--", color=MODEL, label=r"tangent, slope $D_u f$")
     (origin,) = ax_s.plot([], [], "o", color="black")
     ax_s.set_xlabel("$t$")
-    ax_s.legend(loc="upper left", fontsize=8)
+    ax_s.legend(loc="upper left", fontsize=9)
 
     def update(v):
         line.set_data(v.line[:, 0], v.line[:, 1])
@@ -257,19 +263,20 @@ def directional_figure(problem, view, *, ylim=None, dpi=None):
     return fig, update
 
 
-def directional_slider(problem, views, *, dpi=72):
+def directional_slider(problem, views, *, dpi=80, alt=None):
     r"""The static (kernel-free) version of the widget: one frame per view in ``views``, with a
-    common y-range, as an HTML/JS player string.
+    common y-range, as an HTML/JS player string; ``alt`` describes it (a generic text if None).
 
     Frames are embedded as JPEG rather than PNG: the filled contours compress badly as PNG
-    (about 75 kB a frame at 72 dpi against 30 kB), and a page must stay under 3 MB.
+    (about 75 kB a frame at 72 dpi against 30 kB), and a page must stay under 3 MB. At 80 dpi
+    the figure is as wide as the book's text column, so its labels are read at full size.
     """
     lo = min(float(np.min(v.heights)) for v in views)
     hi = max(float(np.max(v.heights)) for v in views)
     pad = 0.05 * (hi - lo)
     fig, update = directional_figure(problem, views[0], ylim=(lo - pad, hi + pad), dpi=dpi)
-    alt = (f"Contour plot of {problem.name} with a point, a direction u, the gradient and the "
-           "line along u, beside the slice of f along that line and its tangent; the slider "
-           "turns u.")
+    alt = alt or (f"Contour plot of {problem.name} with a point, a direction u, the gradient "
+                  "and the line along u, beside the slice of f along that line and its tangent; "
+                  "the slider turns u.")
     with mpl.rc_context({"animation.frame_format": "jpeg"}):
         return static_slider(fig, lambda i: update(views[i]), len(views), alt=alt)
