@@ -89,3 +89,19 @@ def test_widget_builds_and_reacts():
     assert lr.value == explorer.DEFAULTS["rosenbrock"]["log10_lr"]
     menu.value = "quadratic 1-D"
     assert controls[5].layout.visibility == "hidden"    # no y₀ in one dimension
+
+
+@pytest.mark.parametrize("ncols, shape", [(None, (1, 4)), (2, (2, 2)), (3, (2, 3))])
+def test_regimes_grid_has_one_visible_panel_per_step_size(ncols, shape):
+    import matplotlib.pyplot as plt
+
+    from gdcore.plotting.descent import regimes
+
+    L, etas, ks = 4.0, np.array([0.3, 1.0, 1.7, 2.1]) / 4.0, np.arange(13)
+    xs = (1 - etas * L) ** ks[:, None]
+    fig = regimes(ks, xs, etas, L, ncols=ncols)
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(fig.axes) == shape[0] * shape[1] and len(visible) == 4
+    # the step axis is labelled once per column, on the lowest visible panel of each
+    assert sum(ax.get_xlabel() == "step k" for ax in visible) == min(4, shape[1])
+    plt.close(fig)

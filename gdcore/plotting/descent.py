@@ -67,14 +67,21 @@ def landscape(problem, ax, *, levels=25, bounds=None, raster=False, n=200, cmap=
 _contour = landscape
 
 
-def regimes(ks, xs, etas, L, *, titles=None, figsize=(10, 2.6)):
+def regimes(ks, xs, etas, L, *, titles=None, figsize=(10, 2.6), ncols=None):
     """One panel per step size: iterates x_k of f = (L/2)x² against k, with |1 − ηL|^k envelopes.
 
-    ``xs`` is (steps + 1, n_runs); ``etas`` (n_runs,).
+    ``xs`` is (steps + 1, n_runs); ``etas`` (n_runs,). ``ncols`` panels per row (default: all
+    in one row); a 2 × 2 grid keeps four panels readable at the width of a book page.
     """
     n = len(etas)
-    fig, axes = plt.subplots(1, n, figsize=figsize, sharex=True, constrained_layout=True)
-    for j, ax in enumerate(np.atleast_1d(axes)):
+    ncols = n if ncols is None else ncols
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=figsize, sharex=True, constrained_layout=True,
+                             squeeze=False)
+    axes = axes.ravel()
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    for j, ax in enumerate(axes[:n]):
         eta = float(etas[j])
         q = abs(1.0 - eta * L)
         envelope = abs(xs[0, j]) * q ** np.asarray(ks, dtype=float)
@@ -84,8 +91,10 @@ def regimes(ks, xs, etas, L, *, titles=None, figsize=(10, 2.6)):
         ax.plot(ks, xs[:, j], "o-", color=c, ms=3, lw=1)
         title = titles[j] if titles is not None else f"ηL = {eta * L:.2f}"
         ax.set_title(f"{title}\n|1 − ηL| = {q:.2f}", fontsize=9)
-        ax.set_xlabel("step k")
-    np.atleast_1d(axes)[0].set_ylabel("$x_k$")
+        if j >= n - ncols:  # the bottom row carries the shared step axis
+            ax.set_xlabel("step k")
+        if j % ncols == 0:
+            ax.set_ylabel("$x_k$")
     return fig
 
 
