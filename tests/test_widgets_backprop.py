@@ -53,3 +53,30 @@ def test_graph_drawing_and_slider():
     html = plots.gradient_flow_slider("tanh", "xavier_normal", depths=(2, 4), width=16,
                                       n_samples=32)
     assert "<script" in html and html.count("data:image/png") >= 2
+
+
+def test_vertical_graph_runs_from_inputs_down_and_slider_describes_itself():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    import gdcore.autodiff as ad
+    from gdcore.plotting import backprop as plots
+
+    x, w = ad.Value(0.5, label="x"), ad.Value(-1.2, label="w")
+    loss = (w * x).tanh() ** 2
+    loss.backward()
+    ax = plots.draw_graph(loss, vertical=True, fontsize=10)
+    boxes = {t.get_text().split("\n")[0]: t.get_position()
+             for t in ax.texts if "\n" in t.get_text()}
+    assert boxes["x"][1] > boxes["tanh"][1] > boxes["^2"][1]       # inputs on top, output below
+    assert ax.figure.get_figheight() > ax.figure.get_figwidth()      # a deep graph grows downwards
+    plt.close(ax.figure)
+    html = plots.gradient_flow_slider("sigmoid", "xavier_normal", depths=(2, 8), width=16,
+                                      n_samples=32)
+    assert 'alt="Left: the gradient norm' in html and "sigmoid network" in html
+    assert "from 2 to 8 layers" in html
+    html = plots.gradient_flow_slider("relu", "he_normal", depths=(2, 3), width=8, n_samples=8,
+                                      alt="my description")
+    assert 'alt="my description"' in html

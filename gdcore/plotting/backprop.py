@@ -7,6 +7,7 @@ graphviz.
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from .. import autodiff, mlp
 from .base import static_slider
@@ -67,39 +68,49 @@ def _node_text(node, show_grad):
     return text
 
 
-def draw_graph(root_or_graph, ax=None, *, show_grad=True, show_local=True):
+def draw_graph(root_or_graph, ax=None, *, show_grad=True, show_local=True, vertical=False,
+               fontsize=8):
     """Draw a computational graph (a ``Value`` or the (nodes, edges) of ``autodiff.graph``).
 
     Each box shows the node's name or operation, its forward value and (after ``backward``) its
     gradient ∂out/∂node; each edge is labelled with the local derivative ∂child/∂parent.
+    ``vertical=True`` runs the graph from the inputs at the top down to the output, which suits
+    a narrow page: a deep graph then grows in height instead of shrinking its labels. The figure
+    (when ``ax`` is None) grows with ``fontsize`` so that the boxes keep their spacing.
     """
     if isinstance(root_or_graph, autodiff.Value):
         nodes, edges = autodiff.graph(root_or_graph)
     else:
         nodes, edges = root_or_graph
     pos = graph_layout(nodes, edges)
+    if vertical:  # depth downwards, the tree's spread across
+        pos = {i: (y, -x) for i, (x, y) in pos.items()}
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
     if ax is None:
-        width = 1.6 * (max(n["depth"] for n in nodes) + 1) + 1
-        height = 1.1 * max(sum(1 for n in nodes if n["depth"] == d)
-                           for d in {n["depth"] for n in nodes}) + 1
-        _, ax = plt.subplots(figsize=(min(width, 12), min(height, 7)))
+        # Inches per unit of layout: room for a box of three 8-point lines and an edge label.
+        per_x, per_y = 1.3 * fontsize / 8, 1.0 * fontsize / 8
+        width = per_x * (max(xs) - min(xs) + 1.2)
+        height = per_y * (max(ys) - min(ys) + 1.2)
+        _, ax = plt.subplots(figsize=(min(width, 12), min(height, 14)))
+    gap_x, gap_y = (0.0, 0.27) if vertical else (0.22, 0.0)   # half a box, where arrows stop
     for p, c, d in edges:
         (x0, y0), (x1, y1) = pos[p], pos[c]
-        ax.annotate("", xy=(x1 - 0.22, y1), xytext=(x0 + 0.22, y0),
+        ax.annotate("", xy=(x1 - gap_x, y1 + gap_y), xytext=(x0 + gap_x, y0 - gap_y),
                     arrowprops={"arrowstyle": "->", "color": "0.45", "lw": 1.0})
         if show_local:
-            ax.text(0.5 * (x0 + x1), 0.5 * (y0 + y1) + 0.08, f"{d:.3g}", fontsize=7,
-                    color="#b35806", ha="center", va="bottom")
+            ax.text(0.5 * (x0 + x1) + (0.06 if vertical else 0.0),
+                    0.5 * (y0 + y1) + (0.0 if vertical else 0.08), f"{d:.3g}", fontsize=fontsize,
+                    color="#b35806", ha="left" if vertical else "center",
+                    va="center" if vertical else "bottom")
     for node in nodes:
         x, y = pos[node["id"]]
         is_input = not node["op"] or node["op"] in ("input", "const")
-        ax.text(x, y, _node_text(node, show_grad), ha="center", va="center", fontsize=7.5,
+        ax.text(x, y, _node_text(node, show_grad), ha="center", va="center", fontsize=fontsize,
                 bbox={"boxstyle": "round,pad=0.3", "fc": "#deebf7" if is_input else "#fee6ce",
                       "ec": "0.3", "lw": 0.8})
-    xs = [p[0] for p in pos.values()]
-    ys = [p[1] for p in pos.values()]
     ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
-    ax.set_ylim(min(ys) - 0.7, max(ys) + 0.7)
+    ax.set_ylim(min(ys) - 0.6, max(ys) + 0.6)
     ax.axis("off")
     return ax
 
@@ -118,14 +129,14 @@ def activation_histograms(ax, stats, *, layers=None, bins=50, color=None):
                 color=color or cmap(k / max(len(layers) - 1, 1)), label=f"layer {i + 1}")
     ax.set_xlabel("activation value")
     ax.set_ylabel("density")
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=8)
     return ax
 
 
 def gradient_flow_figure(*, dpi=80):
     """Empty two-panel figure (gradient norms per layer | activation histograms): (fig, axes)."""
-    fig, axes = plt.subplots(1, 2, figsize=(9, 3.4), dpi=dpi)
-    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.88, wspace=0.28)
+    fig, axes = plt.subplots(1, 2, figsize=(8.6, 3.4), dpi=dpi)   # 688 px at 80 dpi: page width
+    fig.subplots_adjust(left=0.1, right=0.98, bottom=0.15, top=0.9, wspace=0.28)
     return fig, axes
 
 
@@ -141,21 +152,37 @@ def draw_gradient_flow(axes, stats, *, title="", ylim=(1e-14, 1e4)):
     ax_norm.set_ylabel(r"$\|\partial L/\partial W_l\|$")
     ax_norm.set_title(title, fontsize=9)
     ax_norm.grid(True, which="major", alpha=0.3)
+    ax_norm.xaxis.set_major_locator(MaxNLocator(integer=True))   # layers are whole numbers
     activation_histograms(ax_hist, stats)
     ax_hist.set_title("hidden activations", fontsize=9)
     return axes
 
 
 def gradient_flow_slider(activation, init, depths=(2, 4, 6, 8, 10, 12, 14, 16, 18, 20), *,
-                         width=64, n_samples=128, seed=0, residual=False, dpi=60):
-    """Static HTML/JS slider over network depth for one activation/init pair."""
+                         width=64, n_samples=128, seed=0, residual=False, dpi=80, alt=None):
+    """Static HTML/JS slider over network depth for one activation/init pair.
+
+    ``alt`` describes the figure for readers who cannot see it; the default names the panels and
+    states what the slider changes: ‖∂L/∂W₁‖/‖∂L/∂W_last‖ at the smallest and largest depth.
+    """
     fig, axes = gradient_flow_figure(dpi=dpi)
     depths = list(depths)
 
+    def stats_at(depth):
+        return mlp.gradient_flow(depth, activation, init, width=width, n_samples=n_samples,
+                                 seed=seed, residual=residual)
+
     def update(k):
-        stats = mlp.gradient_flow(depths[k], activation, init, width=width, n_samples=n_samples,
-                                  seed=seed, residual=residual)
-        draw_gradient_flow(axes, stats, title=f"{activation}, {init}, depth {depths[k]}")
+        draw_gradient_flow(axes, stats_at(depths[k]),
+                           title=f"{activation}, {init}, depth {depths[k]}")
 
     update(0)
-    return static_slider(fig, update, len(depths))
+    if alt is None:
+        ratios = [stats_at(d).grad_norms[0] / stats_at(d).grad_norms[-1]
+                  for d in (depths[0], depths[-1])]
+        alt = (f"Left: the gradient norm of each layer's weights on a log scale; right: "
+               f"histograms of the hidden activations; for a {activation} network with {init} "
+               f"initialisation. The slider sets the depth from {depths[0]} to {depths[-1]} "
+               f"layers; the first layer's gradient norm, relative to the last layer's, goes "
+               f"from {ratios[0]:.1e} to {ratios[1]:.1e}.")
+    return static_slider(fig, update, len(depths), alt=alt)
