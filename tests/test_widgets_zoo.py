@@ -63,6 +63,52 @@ def test_bad_input_names_the_argument(kwargs, word):
         zoo.trajectory(**kwargs)
 
 
+def test_explorer_figure_moves_artists_and_adds_none():
+    import matplotlib.pyplot as plt
+
+    from gdcore.plotting.zoo import explorer_figure
+
+    problem, trace = zoo.trajectory("adam", "rosenbrock", lr=0.05, steps=50)
+    fig, update = explorer_figure(problem, trace, "adam", n=40)
+    ax0, ax1 = fig.axes
+    counts = len(ax0.get_children()), len(ax1.get_children())
+    other, run = zoo.trajectory("sgd", "himmelblau", lr=0.01, x0=(1.0, 1.0), steps=30)
+    image, stars, line, start, curve = update(other, run, "sgd")
+    np.testing.assert_allclose(np.column_stack(line.get_data()), run.xs)
+    np.testing.assert_allclose(np.column_stack(start.get_data()), run.xs[:1])
+    np.testing.assert_allclose(np.column_stack(stars.get_data()), other.minimizers)
+    np.testing.assert_allclose(curve.get_ydata(), np.maximum(run.losses - other.f_min, 1e-16))
+    (x_lo, x_hi), (y_lo, y_hi) = other.bounds
+    np.testing.assert_allclose(image.get_extent(), [x_lo, x_hi, y_lo, y_hi])
+    np.testing.assert_allclose(ax0.get_xlim(), (x_lo, x_hi))
+    assert line.get_color() == gd.plotting.color("sgd")
+    assert ax0.get_title() == f"sgd on {other.name}"
+    assert (len(ax0.get_children()), len(ax1.get_children())) == counts
+    # the saddle has no minimum: a linear loss axis, no f*
+    saddle, esc = zoo.trajectory("adam", "saddle", lr=0.1, steps=20)
+    update(saddle, esc, "adam")
+    assert ax1.get_yscale() == "linear" and ax1.get_ylabel() == "$f$"
+    _, blown = zoo.trajectory("sgd", "rosenbrock", lr=1.0, steps=20)
+    update(problem, blown, "sgd")
+    assert ax1.get_title() == "diverged"
+    plt.close(fig)
+
+
+def test_explorer_controls_recompute_the_figure():
+    widgets = pytest.importorskip("ipywidgets")
+    box = zoo.explorer(steps=10)
+    assert isinstance(box, widgets.VBox)
+    controls = {c.description: c for row in box.children[:-1] for c in row.children}
+    assert set(controls) == {"optimizer", "surface", "lr", "momentum", "beta1", "beta2",
+                             "x0[0]", "x0[1]"}
+    controls["surface"].value = "himmelblau"  # the start sliders follow the surface
+    assert (controls["x0[0]"].value, controls["x0[1]"].value) == zoo.SURFACES["himmelblau"][1]
+    (x_lo, x_hi), _ = gd.functions.himmelblau().bounds
+    assert (controls["x0[0]"].min, controls["x0[0]"].max) == (x_lo, x_hi)
+    controls["optimizer"].value = "nesterov"  # must not raise without a kernel
+    controls["lr"].value = 1.0
+
+
 def test_explorer_builds():
     pytest.importorskip("ipywidgets")
     import matplotlib

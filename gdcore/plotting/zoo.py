@@ -15,7 +15,7 @@ from .base import color, contour, path, static_slider
 
 __all__ = [
     "surface", "race_figure", "loss_curves", "race_slider", "lr_slider", "schedules_figure",
-    "coefficient_paths", "posterior_figure",
+    "coefficient_paths", "posterior_figure", "explorer_figure",
 ]
 
 
@@ -43,25 +43,31 @@ def surface(problem, ax=None, *, bounds=None, n=200, levels=30, log=True):
     return contour(problem, ax=ax, bounds=bounds, n=n, levels=lv, log=False)
 
 
-def _raster(problem, ax, bounds=None, n=160):
-    """log10(f − min f) as an image: a contour-like background that is cheap to redraw in every
-    frame of an animation (filled contours are re-rendered per frame and dominate its cost)."""
+def _log_gap(problem, bounds=None, n=160):
+    """log10(f − min f) on an n × n grid over ``bounds`` and the image extent."""
     (x_lo, x_hi), (y_lo, y_hi) = bounds if bounds is not None else problem.bounds
     gx, gy = np.meshgrid(np.linspace(x_lo, x_hi, n), np.linspace(y_lo, y_hi, n))
     z = problem.f(np.stack([gx, gy], axis=-1))
     shift = z - z.min()
-    ax.imshow(np.log10(shift + max(shift.max(), 1e-300) * 1e-6), extent=(x_lo, x_hi, y_lo, y_hi),
-              origin="lower", cmap="viridis", aspect="auto", interpolation="bilinear")
-    ax.set_xlim(x_lo, x_hi)
-    ax.set_ylim(y_lo, y_hi)
-    return ax
+    return np.log10(shift + max(shift.max(), 1e-300) * 1e-6), (x_lo, x_hi, y_lo, y_hi)
 
 
-def _jpeg_slider(fig, update, frames):
+def _raster(problem, ax, bounds=None, n=160):
+    """log10(f − min f) as an image: a contour-like background that is cheap to redraw in every
+    frame of an animation (filled contours are re-rendered per frame and dominate its cost)."""
+    z, extent = _log_gap(problem, bounds, n)
+    image = ax.imshow(z, extent=extent, origin="lower", cmap="viridis", aspect="auto",
+                      interpolation="bilinear")
+    ax.set_xlim(extent[0], extent[1])
+    ax.set_ylim(extent[2], extent[3])
+    return image
+
+
+def _jpeg_slider(fig, update, frames, alt=None):
     """``base.static_slider`` with JPEG frames: filled contours compress ~4x better than PNG,
     which keeps a page with an animation under 3 MB."""
     with plt.rc_context({"animation.frame_format": "jpeg"}):
-        return static_slider(fig, update, frames)
+        return static_slider(fig, update, frames, alt=alt)
 
 
 def _xs(run):
@@ -92,7 +98,7 @@ def loss_curves(runs, *, ax=None, f_min=0.0, log=True, title=None):
 
 def race_figure(problem, runs, *, title=None, f_min="problem", bounds=None, legend=True):
     """Trajectories of ``{name: Trace}`` on the contours of ``problem`` and their loss curves."""
-    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(10, 4))
+    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(10, 3.8))
     surface(problem, ax=ax0, bounds=bounds)
     for name, run in runs.items():
         path(ax0, _xs(run), label=name, color=color(name), markersize=1.5)
@@ -100,14 +106,14 @@ def race_figure(problem, runs, *, title=None, f_min="problem", bounds=None, lege
         ax0.plot(*point, "*", color="white", markersize=12, markeredgecolor="black")
     f_min = getattr(problem, "f_min", None) if f_min == "problem" else f_min
     loss_curves(runs, ax=ax1, f_min=f_min, log=f_min is not None)
-    if legend:
-        ax1.legend(fontsize=7, ncol=2)
+    if legend:  # outside the axes: ten loss curves leave no free corner
+        ax1.legend(fontsize=9, loc="center left", bbox_to_anchor=(1.02, 0.5), frameon=False)
     fig.suptitle(title or problem.name)
     fig.tight_layout()
     return fig
 
 
-def race_slider(problem, runs, *, frames=40, f_min="problem", bounds=None, dpi=80):
+def race_slider(problem, runs, *, frames=40, f_min="problem", bounds=None, dpi=80, alt=None):
     """Offline HTML player of a race: frame i shows every trajectory up to step k_i.
 
     The steps k_i are spread geometrically over the run (early steps matter most).
@@ -115,7 +121,7 @@ def race_slider(problem, runs, *, frames=40, f_min="problem", bounds=None, dpi=8
     steps = max(len(_xs(run)) for run in runs.values()) - 1
     ks = np.unique(np.geomspace(1, steps, frames).round().astype(int))
     with plt.rc_context({"figure.dpi": dpi}):
-        fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(8.5, 3.4))
+        fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(9, 3.4))
     _raster(problem, ax0, bounds)
     f_min = getattr(problem, "f_min", None) if f_min == "problem" else f_min
     lines, curves, heads = {}, {}, {}
@@ -137,7 +143,7 @@ def race_slider(problem, runs, *, frames=40, f_min="problem", bounds=None, dpi=8
         ax1.set_ylim(finite.min() - 0.1, finite.max() + 0.1)
     ax1.set_xlabel("step $t$")
     ax1.set_ylabel("$f - f^*$" if f_min is not None else "$f$")
-    ax1.legend(fontsize=6, ncol=2, loc="lower left")
+    ax1.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.02, 0.5), frameon=False)
     title = ax0.set_title("")
     fig.tight_layout()
 
@@ -150,10 +156,10 @@ def race_slider(problem, runs, *, frames=40, f_min="problem", bounds=None, dpi=8
             curves[name].set_data(np.arange(k + 1), gap[: k + 1])
         title.set_text(f"{problem.name}: step {k}")
 
-    return _jpeg_slider(fig, update, len(ks))
+    return _jpeg_slider(fig, update, len(ks), alt=alt)
 
 
-def lr_slider(problem, sweeps, lrs, *, dpi=80, bounds=None, ncols=5):
+def lr_slider(problem, sweeps, lrs, *, dpi=80, bounds=None, ncols=5, alt=None):
     """Offline HTML player over the learning rate: one panel per optimizer.
 
     ``sweeps`` maps a name to a Trace whose lanes are the learning rates ``lrs`` (xs of shape
@@ -162,32 +168,35 @@ def lr_slider(problem, sweeps, lrs, *, dpi=80, bounds=None, ncols=5):
     names = list(sweeps)
     nrows = int(np.ceil(len(names) / ncols))
     with plt.rc_context({"figure.dpi": dpi}):
-        fig, axes = plt.subplots(nrows, ncols, figsize=(2.4 * ncols, 2.3 * nrows),
+        fig, axes = plt.subplots(nrows, ncols, figsize=(2.0 * ncols, 2.0 * nrows + 0.5),
                                  sharex=True, sharey=True)
     axes = np.atleast_1d(axes).ravel()
     lines, labels = {}, {}
     for ax, name in zip(axes, names, strict=False):
         _raster(problem, ax, bounds, n=100)
-        (lines[name],) = ax.plot([], [], "-o", color=color(name), lw=1.2, markersize=1.5)
-        ax.plot(*problem.minimizers[0], "*", color="white", markersize=9,
+        (lines[name],) = ax.plot([], [], "-o", color=color(name), lw=1.5, markersize=2,
+                                 markeredgecolor="white", markeredgewidth=0.3)
+        ax.plot(*problem.minimizers[0], "*", color="white", markersize=10,
                 markeredgecolor="black")
-        labels[name] = ax.set_title(name, fontsize=8)
-        ax.set_xlabel("")
-        ax.set_ylabel("")
-        ax.tick_params(labelsize=6)
+        labels[name] = ax.set_title(name, fontsize=10)
+        ax.set_xticks([])  # the same surface in every panel: its axes carry no information
+        ax.set_yticks([])
     for ax in axes[len(names):]:
         ax.axis("off")
+    heading = fig.suptitle("", fontsize=13)
     fig.tight_layout()
 
     def update(i):
+        heading.set_text(f"{problem.name}, {len(sweeps[names[0]].xs) - 1} steps, "
+                         f"learning rate η = {lrs[i]:.0e}")
         for name in names:
             xs = np.asarray(sweeps[name].xs)[:, i]
             lines[name].set_data(xs[:, 0], xs[:, 1])
             loss = np.asarray(sweeps[name].losses)[:, i]
-            tail = "diverged" if np.isnan(loss[-1]) else f"f = {loss[-1]:.1e}"
-            labels[name].set_text(f"{name}, η = {lrs[i]:.0e}: {tail}")
+            tail = "diverged" if np.isnan(loss[-1]) else f"f = {loss[-1]:.0e}"
+            labels[name].set_text(f"{name}: {tail}")
 
-    return _jpeg_slider(fig, update, len(lrs))
+    return _jpeg_slider(fig, update, len(lrs), alt=alt)
 
 
 def schedules_figure(schedules, steps, *, ax=None):
@@ -245,3 +254,59 @@ def posterior_figure(samples, mean, cov, *, map_point=None, ax=None, labels=("θ
     ax.set_ylabel(labels[1])
     ax.legend(fontsize=8)
     return ax
+
+
+def explorer_figure(problem, trace, name, *, n=120):
+    """The figure of the live explorer, built once: the path of ``trace`` on ``problem``'s
+    log-contour image and its loss curve. Returns ``(fig, update)``; ``update(problem, trace,
+    name)`` moves the artists (image, path, start, minimizers, loss curve, titles) to a new run,
+    possibly on another surface, and returns them.
+    """
+    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(9, 3.6))
+    image = _raster(problem, ax0, n=n)
+    (stars,) = ax0.plot([], [], "*", color="white", markersize=12, markeredgecolor="black")
+    (line,) = ax0.plot([], [], "-o", lw=1.2, markersize=2)
+    (start,) = ax0.plot([], [], "s", markersize=6)
+    (curve,) = ax1.plot([], [], lw=1.3)
+    ax1.set_xlabel("step $t$")
+    title0, title1 = ax0.set_title(""), ax1.set_title("")
+
+    def update(problem, trace, name):
+        z, extent = _log_gap(problem, n=n)
+        image.set_data(z)
+        image.set_extent(extent)
+        image.set_clim(z.min(), z.max())
+        ax0.set_xlim(extent[0], extent[1])
+        ax0.set_ylim(extent[2], extent[3])
+        minimizers = np.asarray(problem.minimizers).reshape(-1, 2)
+        stars.set_data(minimizers[:, 0], minimizers[:, 1])
+        xs = _xs(trace)
+        c = color(name)
+        line.set_data(xs[:, 0], xs[:, 1])
+        line.set_color(c)
+        start.set_data(xs[:1, 0], xs[:1, 1])
+        start.set_color(c)
+        title0.set_text(f"{name} on {problem.name}")
+
+        f_min = problem.f_min
+        gap = _gap(trace.losses, f_min)
+        curve.set_data(np.arange(len(gap)), gap)
+        curve.set_color(c)
+        ax1.set_yscale("log" if f_min is not None else "linear")
+        ax1.set_ylabel("$f - f^*$" if f_min is not None else "$f$")
+        ax1.set_xlim(0, max(len(gap) - 1, 1))
+        finite = gap[np.isfinite(gap)]
+        if finite.size:
+            lo, hi = finite.min(), finite.max()
+            if f_min is not None:
+                ax1.set_ylim(lo / 2, hi * 2)
+            else:
+                pad = 0.05 * (hi - lo) + 1e-12
+                ax1.set_ylim(lo - pad, hi + pad)
+        title1.set_text("diverged" if np.any(trace.diverged)
+                        else f"final f = {float(np.ravel(trace.final_loss)[0]):.3g}")
+        return image, stars, line, start, curve
+
+    update(problem, trace, name)
+    fig.tight_layout()
+    return fig, update

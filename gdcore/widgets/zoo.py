@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import functions, optimizers
 from ..descent import descend
+from ._live import live_figure
 
 __all__ = ["SURFACES", "hyperparameters", "trajectory", "explorer"]
 
@@ -59,53 +60,55 @@ def trajectory(name="adam", surface="rosenbrock", lr=0.05, momentum=0.9, beta1=0
     return problem, descend(problem, x0, opt, int(steps), blowup=blowup)
 
 
-def explorer(steps=200):  # pragma: no cover - needs a live kernel to be useful
-    """Live widget: optimizer, lr, momentum, betas, surface and start point → path and loss."""
-    import ipywidgets as w
-    import matplotlib.pyplot as plt
+def explorer(steps=200):  # pragma: no cover - the plotting is tested in test_widgets_zoo
+    """Live widget: optimizer, lr, momentum, betas, surface and start point → path and loss.
 
-    from ..plotting.base import color, path
-    from ..plotting.zoo import surface as draw_surface
+    The figure is built once (``plotting.zoo.explorer_figure``); every change recomputes
+    :func:`trajectory` and moves its artists (``live_figure``).
+    """
+    import ipywidgets as w  # imported here: the numeric core must not need ipywidgets
 
-    style = {"description_width": "90px"}
+    from ..plotting.zoo import explorer_figure
+
+    style = {"description_width": "70px"}
     choices = [n for n in optimizers.NAMES if n != "sgld"]  # SGLD samples; it has its own section
-    name = w.Dropdown(options=choices, value="adam", description="optimizer", style=style)
-    surf = w.Dropdown(options=list(SURFACES), value="rosenbrock", description="surface",
-                      style=style)
-    lr = w.FloatLogSlider(value=0.05, base=10, min=-4, max=0.5, step=0.1, description="lr",
-                          style=style)
-    mom = w.FloatSlider(value=0.9, min=0.0, max=0.99, step=0.01, description="momentum",
-                        style=style)
-    b1 = w.FloatSlider(value=0.9, min=0.0, max=0.99, step=0.01, description="beta1", style=style)
-    b2 = w.FloatLogSlider(value=0.999, base=10, min=-0.05, max=-0.0001, step=0.0005,
-                          description="beta2", style=style)
-    sx = w.FloatSlider(value=-1.5, min=-5, max=5, step=0.05, description="x0[0]", style=style)
-    sy = w.FloatSlider(value=2.5, min=-5, max=5, step=0.05, description="x0[1]", style=style)
-    out = w.Output()
-
-    def redraw(*_):
-        problem, trace = trajectory(name.value, surf.value, lr.value, mom.value, b1.value,
-                                    b2.value, (sx.value, sy.value), steps)
-        with out:
-            out.clear_output(wait=True)
-            fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(9, 3.6))
-            draw_surface(problem, ax=ax0, n=120)
-            path(ax0, trace.xs, color=color(name.value), label=name.value)
-            f_min = problem.f_min
-            ax1.plot(trace.losses - (f_min or 0.0), color=color(name.value))
-            if f_min is not None:
-                ax1.set_yscale("log")
-            ax1.set(xlabel="step", ylabel="f - f*" if f_min is not None else "f",
-                    title="diverged" if trace.diverged else f"final f = {trace.final_loss:.3g}")
-            fig.tight_layout()
-            plt.show()
+    first = "rosenbrock"
+    (x_lo, x_hi), (y_lo, y_hi) = SURFACES[first][0]().bounds
+    controls = {
+        "name": w.Dropdown(options=choices, value="adam", description="optimizer", style=style),
+        "surface": w.Dropdown(options=list(SURFACES), value=first, description="surface",
+                              style=style),
+        "lr": w.FloatLogSlider(value=0.05, base=10, min=-4, max=0.5, step=0.1, description="lr",
+                               style=style),
+        "momentum": w.FloatSlider(value=0.9, min=0.0, max=0.99, step=0.01,
+                                  description="momentum", style=style),
+        "beta1": w.FloatSlider(value=0.9, min=0.0, max=0.99, step=0.01, description="beta1",
+                               style=style),
+        "beta2": w.FloatLogSlider(value=0.999, base=10, min=-0.05, max=-0.0001, step=0.0005,
+                                  description="beta2", style=style),
+        "x": w.FloatSlider(value=SURFACES[first][1][0], min=x_lo, max=x_hi, step=0.05,
+                           description="x0[0]", style=style),
+        "y": w.FloatSlider(value=SURFACES[first][1][1], min=y_lo, max=y_hi, step=0.05,
+                           description="x0[1]", style=style),
+    }
 
     def new_surface(change):
-        sx.value, sy.value = SURFACES[change["new"]][1]
+        # a new surface: its own box for the start sliders and its default start point.
+        # Registered before live_figure's observer, so the redraw sees the new start.
+        (x_lo, x_hi), (y_lo, y_hi) = SURFACES[change["new"]][0]().bounds
+        x0, y0 = SURFACES[change["new"]][1]
+        for slider, lo, hi, value in ((controls["x"], x_lo, x_hi, x0),
+                                      (controls["y"], y_lo, y_hi, y0)):
+            slider.min, slider.max = min(lo, slider.min), max(hi, slider.max)  # never min > max
+            slider.value = value
+            slider.min, slider.max = lo, hi
 
-    surf.observe(new_surface, names="value")
-    for widget in (name, surf, lr, mom, b1, b2, sx, sy):
-        widget.observe(redraw, names="value")
-    redraw()
-    controls = w.VBox([name, surf, lr, mom, b1, b2, sx, sy])
-    return w.HBox([controls, out])
+    controls["surface"].observe(new_surface, names="value")
+    problem, trace = trajectory("adam", first, steps=steps)
+    fig, update = explorer_figure(problem, trace, "adam")
+
+    def draw(name, surface, lr, momentum, beta1, beta2, x, y):
+        update(*trajectory(name, surface, lr, momentum, beta1, beta2, (x, y), steps), name)
+
+    return live_figure(fig, controls, draw, rows=[["name", "surface"], ["lr", "momentum"],
+                                                  ["beta1", "beta2"], ["x", "y"]])
