@@ -43,6 +43,8 @@ def is_stub(answer) -> bool:
 
 def call_safely(fn, *args, **kwargs):
     """Call student code; NotImplementedError → NotSolved, any other exception → Wrong."""
+    if is_stub(fn):
+        raise NotSolved("no answer yet: pass your function to the checker")
     if not callable(fn):
         raise Wrong(f"expected a function, got {type(fn).__name__}")
     try:

@@ -103,7 +103,7 @@ def _check_two_layer(answer):
                         f"from the output back")
 
 
-def check_two_layer_grads(answer) -> bool:
+def check_two_layer_grads(answer=None) -> bool:
     """Exercise ex-backprop-two-layer: gradients of a tanh–linear net with loss mean ½‖out − y‖²."""
     return run_checks("check_two_layer_grads", lambda: _check_two_layer(answer))
 
@@ -152,7 +152,7 @@ def _check_softplus(answer):
         raise Wrong("inside an autodiff graph the derivative does not match finite differences")
 
 
-def check_softplus_derivative(answer) -> bool:
+def check_softplus_derivative(answer=None) -> bool:
     """Exercise ex-backprop-softplus: the local derivative of softplus for gdcore.autodiff."""
     return run_checks("check_softplus_derivative", lambda: _check_softplus(answer))
 
@@ -180,7 +180,7 @@ def _check_tanh_init(answer):
                 f"constant needs n_in·σ² = 1")
 
 
-def check_tanh_init_std(answer) -> bool:
+def check_tanh_init_std(answer=None) -> bool:
     """Exercise ex-backprop-tanh-init: σ(n_in) of N(0, σ²) weights that keeps the variance."""
     return run_checks("check_tanh_init_std", lambda: _check_tanh_init(answer))
 
@@ -231,6 +231,6 @@ def _check_stable_ce(answer):
                     f"expected (log-sum-exp keeps it exact)")
 
 
-def check_stable_cross_entropy(answer) -> bool:
+def check_stable_cross_entropy(answer=None) -> bool:
     """Exercise ex-backprop-stable-ce: mean softmax cross-entropy that never overflows."""
     return run_checks("check_stable_cross_entropy", lambda: _check_stable_ce(answer))

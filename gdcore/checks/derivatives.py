@@ -112,7 +112,7 @@ def _check_central_difference(answer):
                     f"{np.cos(0.5):.8f}")
 
 
-def check_central_difference(answer) -> bool:
+def check_central_difference(answer=None) -> bool:
     """Exercise ex-derivatives-central: ``central_difference(f, x, h)``, vectorized over x."""
     return run_checks("check_central_difference", lambda: _check_central_difference(answer))
 
@@ -176,7 +176,7 @@ def _check_numerical_gradient(answer):
                         f"by {np.max(np.abs(value - want)):.1e}")
 
 
-def check_numerical_gradient(answer) -> bool:
+def check_numerical_gradient(answer=None) -> bool:
     """Exercise ex-derivatives-gradient: ``numerical_gradient(f, x, h)`` for x of shape (d,)."""
     return run_checks("check_numerical_gradient", lambda: _check_numerical_gradient(answer))
 
@@ -223,7 +223,7 @@ def _check_curvature_along(answer):
             raise Wrong(f"for a {d}×{d} A got {values[0]:.6g} where {expected[0]:.6g} was expected")
 
 
-def check_curvature_along(answer) -> bool:
+def check_curvature_along(answer=None) -> bool:
     """Exercise ex-derivatives-curvature: ``curvature_along(A, u)`` = uᵀAu / uᵀu."""
     return run_checks("check_curvature_along", lambda: _check_curvature_along(answer))
 
@@ -280,6 +280,6 @@ def _check_optimal_step(answer):
                     f"{expected[0]:.3e} was expected")
 
 
-def check_optimal_step(answer) -> bool:
+def check_optimal_step(answer=None) -> bool:
     """Exercise ex-derivatives-optimal-step: ``optimal_step(f_x, fpp_x)`` = 2√(ε|f|/|f''|)."""
     return run_checks("check_optimal_step", lambda: _check_optimal_step(answer))

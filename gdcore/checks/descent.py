@@ -92,7 +92,7 @@ def _first_wrong(got, truth, known):
     return wrong[0]
 
 
-def check_max_stable_lr(answer):
+def check_max_stable_lr(answer=None):
     """``answer(A)`` must return 2/λ_max(A) for symmetric positive definite A."""
 
     def run():
@@ -139,7 +139,7 @@ _RATE_MISTAKES = [
 ]
 
 
-def check_optimal_step(answer):
+def check_optimal_step(answer=None):
     """``answer(A)`` must return ``(eta_star, rate)`` = (2/(L+μ), (κ−1)/(κ+1))."""
 
     def run():
@@ -187,7 +187,7 @@ def _regression_cases():
     return cases
 
 
-def check_linear_regression_gd(answer):
+def check_linear_regression_gd(answer=None):
     """``answer(X, y, lr, steps)`` must return θ (d,) after ``steps`` full-batch GD steps on the
     MSE loss, starting from θ = 0."""
 
@@ -252,7 +252,7 @@ def _as_batches(value, n):
     return batches
 
 
-def check_minibatch_indices(answer):
+def check_minibatch_indices(answer=None):
     """``answer(n, batch_size, rng)``: one epoch of minibatch indices, without replacement."""
 
     def run():

@@ -54,7 +54,7 @@ def _check_stub(answer):
         raise NotSolved("write the function in the solution cell")
 
 
-def check_steepest_descent_direction(answer) -> bool:
+def check_steepest_descent_direction(answer=None) -> bool:
     """``answer(grad, x)`` must return the unit vector u minimizing D_u f(x), i.e. −∇f/‖∇f‖."""
 
     def check():
@@ -82,7 +82,7 @@ def check_steepest_descent_direction(answer) -> bool:
     return run_checks("check_steepest_descent_direction", check)
 
 
-def check_zero_directions(answer) -> bool:
+def check_zero_directions(answer=None) -> bool:
     """``answer(grad, x)`` (2-D) must return the two unit vectors with D_u f(x) = 0, shape
     (2, 2), one per row: ±(−∂₂f, ∂₁f)/‖∇f‖."""
 
@@ -130,7 +130,7 @@ def _ratio_message(ratio, norm_u):
     return f"off by a factor {ratio:.4g}"
 
 
-def check_directional_derivative(answer) -> bool:
+def check_directional_derivative(answer=None) -> bool:
     """``answer(f, x, u)`` must return D_{u/‖u‖} f(x) (a float) for any nonzero u, from the
     limit definition; accepted to a relative error of 1e-4."""
 
@@ -202,7 +202,7 @@ def _step_cases():
     return cases
 
 
-def check_step_off_by(answer) -> bool:
+def check_step_off_by(answer=None) -> bool:
     """``answer(f, grad, x, u, rel)`` must return the smallest t > 0 at which the linear model
     f(x) + t D_u f is off by the fraction ``rel`` of its predicted change; accepted to 1 %."""
 

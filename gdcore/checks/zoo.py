@@ -68,7 +68,7 @@ def _pair(value, what):
 # ----------------------------------------------------------------------------------------------
 # Exercise: Nesterov momentum from its equation
 
-def check_nesterov_step(nesterov_step) -> bool:
+def check_nesterov_step(nesterov_step=None) -> bool:
     """``nesterov_step(theta, b, g, lr, momentum) -> (theta_new, b_new)``, torch semantics.
 
     b_t = μ b_{t-1} + g_t,  θ_t = θ_{t-1} − η (g_t + μ b_t). Compared with
@@ -113,7 +113,7 @@ def check_nesterov_step(nesterov_step) -> bool:
 # ----------------------------------------------------------------------------------------------
 # Exercise: tune heavy-ball momentum for a quadratic with eigenvalues in [μ, L]
 
-def check_optimal_momentum(optimal_momentum) -> bool:
+def check_optimal_momentum(optimal_momentum=None) -> bool:
     """``optimal_momentum(L, mu) -> (lr, momentum)``: α* = 4/(√L+√μ)², β* = ((√κ−1)/(√κ+1))²."""
 
     def check():
@@ -148,7 +148,7 @@ def check_optimal_momentum(optimal_momentum) -> bool:
 # ----------------------------------------------------------------------------------------------
 # Exercise: Adagrad's effective learning rate (why it stalls)
 
-def check_adagrad_lr(adagrad_effective_lr) -> bool:
+def check_adagrad_lr(adagrad_effective_lr=None) -> bool:
     """``adagrad_effective_lr(grads, lr, eps) -> (T,)``: η/(√G_t + ε), G_t = Σ_{s≤t} g_s².
 
     The reference is the step Adagrad actually takes, −Δθ_t / g_t, from
@@ -197,7 +197,7 @@ def _adam_theta(theta, m, v, lr, eps, beta1, beta2, p1, p2, inside=False, sign=1
     return theta - sign * lr * m_hat / denom
 
 
-def check_adam_step(adam_step) -> bool:
+def check_adam_step(adam_step=None) -> bool:
     """``adam_step(theta, m, v, g, t, lr, beta1, beta2, eps) -> (theta, m, v)``, t 1-based.
 
     Compared with ``gdcore.optimizers.Adam`` from random states at steps t = 5, 2, 37, 1.
@@ -265,7 +265,7 @@ def check_adam_step(adam_step) -> bool:
 # ----------------------------------------------------------------------------------------------
 # Exercise: the proximal operator of τ‖·‖₁ (soft thresholding)
 
-def check_soft_threshold(soft_threshold) -> bool:
+def check_soft_threshold(soft_threshold=None) -> bool:
     """``soft_threshold(z, tau)`` = sign(z) max(|z| − τ, 0), elementwise, any shape."""
 
     def check():
