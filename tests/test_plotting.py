@@ -48,3 +48,11 @@ def test_colors_are_fixed_per_optimizer():
     assert gd.plotting.color("Adam") == gd.plotting.COLORS["adam"]
     assert len(set(gd.plotting.COLORS[n] for n in ("sgd", "momentum", "nesterov", "adam"))) == 4
     assert gd.plotting.color("unknown-optimizer") == "#555555"
+
+
+def test_static_slider_can_embed_jpeg_frames():
+    fig, ax = plt.subplots(figsize=(2, 2), dpi=40)
+    (line,) = ax.plot([0, 1], [0, 0])
+    html = gd.plotting.static_slider(fig, lambda k: line.set_ydata([0, k]), 3,
+                                     frame_format="jpeg")
+    assert html.count("data:image/jpeg;base64") == 3 and "image/png" not in html

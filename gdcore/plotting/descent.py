@@ -7,7 +7,6 @@ is drawn, never printed: a diverged run ends in a red cross with the step at whi
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib import rc_context
 from matplotlib.figure import Figure
 from matplotlib.ticker import NullFormatter
 
@@ -248,8 +247,7 @@ class DescentPanel:
         """``gd.plotting.static_slider`` of this panel with JPEG frames: banded contours
         compress about three times better as JPEG than as PNG, which keeps a page of two
         36-frame sliders under 3 MB."""
-        with rc_context({"animation.frame_format": "jpeg"}):
-            return static_slider(self.fig, update, frames, **kwargs)
+        return static_slider(self.fig, update, frames, frame_format="jpeg", **kwargs)
 
     def _points(self, xs):
         if self.problem.dim == 1:

@@ -278,5 +278,5 @@ def directional_slider(problem, views, *, dpi=80, alt=None):
     alt = alt or (f"Contour plot of {problem.name} with a point, a direction u, the gradient "
                   "and the line along u, beside the slice of f along that line and its tangent; "
                   "the slider turns u.")
-    with mpl.rc_context({"animation.frame_format": "jpeg"}):
-        return static_slider(fig, lambda i: update(views[i]), len(views), alt=alt)
+    return static_slider(fig, lambda i: update(views[i]), len(views), alt=alt,
+                         frame_format="jpeg")
