@@ -1,6 +1,8 @@
 # The two commands a newcomer runs: `make book` and `make test` (see README.md).
-PYTHON ?= python3
-VENV   := .venv
+# Python 3.11, 3.12 or 3.13: with PYTHON unset, make uses python3 if it is one of those, else the
+# newest python3.1x on the PATH; PYTHON=... is checked, and a wrong one stops before pip runs.
+PYTHON ?=
+VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # Progress bars off: outputs must not depend on who runs the notebooks. One BLAS thread: the
@@ -9,18 +11,29 @@ export GDCORE_QUIET := 1
 export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 
-.PHONY: book test test-quick lab student execute clean venv
+.PHONY: book test test-quick test-portable lab student execute clean venv python-ok
 
 venv: $(STAMP)
 
-# Reinstall only when a requirements file or pyproject.toml changed (the stamp is newer otherwise).
-$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
-	@$(PYTHON) -c "import venv, ensurepip" 2>/dev/null || { \
-	  echo "error: '$(PYTHON) -m venv' is not available."; \
-	  echo "  Debian/Ubuntu: sudo apt-get install python3-venv   (then run make again)"; \
-	  echo "  or point make at another interpreter: make book PYTHON=/path/to/python3.11"; \
+# Checked on every run, before anything is installed: an explicit PYTHON=..., and the interpreter
+# an existing .venv was made with.
+python-ok:
+	@[ -z "$(PYTHON)" ] || sh tools/pick_python.sh $(PYTHON) >/dev/null
+	@[ ! -x $(BIN)/python ] || sh tools/pick_python.sh $(BIN)/python >/dev/null || { \
+	  echo "  $(VENV) was made with that interpreter: rm -rf $(VENV), then run make again." >&2; \
 	  exit 1; }
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+
+# Reinstall only when a requirements file or pyproject.toml changed (the stamp is newer otherwise).
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml | python-ok
+	@[ -x $(BIN)/python ] && exit 0; \
+	py=$$(sh tools/pick_python.sh $(PYTHON)) || exit 1; \
+	$$py -c "import venv, ensurepip" 2>/dev/null || { \
+	  echo "error: '$$py -m venv' is not available."; \
+	  echo "  Debian/Ubuntu: sudo apt-get install python3-venv   (then run make again)"; \
+	  echo "  or point make at another interpreter: make book PYTHON=/path/to/python3.12"; \
+	  exit 1; }; \
+	echo "$$py -m venv $(VENV)   # Python $$($$py -c 'import sys; print(sys.version.split()[0])')"; \
+	$$py -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
@@ -34,6 +47,12 @@ book: $(STAMP)
 # browser tests of the built HTML.
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+# The committed outputs hold on other machines: nbval over every chapter and the student
+# edition's run under two other numeric environments (older CPU kernel and SIMD; another kernel
+# family with two BLAS threads). tools/portable.py picks settings this CPU supports.
+test-portable: $(STAMP)
+	$(BIN)/python tools/portable.py
 
 # A developer's quick loop: no book build, no browser.
 test-quick: $(STAMP)
