@@ -19,6 +19,7 @@ import json
 import os
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -50,11 +51,20 @@ def verdicts(nb) -> dict[str, tuple[str, str]]:
 def execute(nb, path: Path, timeout: int = 120):
     """Run ``nb`` from its folder in a fresh kernel; errors are recorded, not raised."""
     from nbclient import NotebookClient
+    from traitlets.config import Config
 
     os.environ.setdefault("GDCORE_QUIET", "1")
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
-                            resources={"metadata": {"path": str(path.parent)}})
-    client.execute()
+    with tempfile.TemporaryDirectory(prefix="grade-") as sockets:
+        config = Config()
+        if os.name == "posix":
+            # Unix sockets instead of TCP ports: kernels started at the same moment by parallel
+            # graders (or test workers) cannot race for the same free port.
+            config.KernelManager.transport = "ipc"
+            config.KernelManager.ip = os.path.join(sockets, "kernel")
+        client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
+                                resources={"metadata": {"path": str(path.parent)}},
+                                config=config)
+        client.execute()
     return nb
 
 
