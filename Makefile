@@ -46,7 +46,7 @@ book: $(STAMP)
 # Everything: gdcore unit tests, nbval (strict) on every chapter, the clean book build and the
 # browser tests of the built HTML.
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadscope
 
 # The committed outputs hold on other machines: nbval over every chapter and the student
 # edition's run under two other numeric environments (older CPU kernel and SIMD; another kernel
@@ -56,7 +56,7 @@ test-portable: $(STAMP)
 
 # A developer's quick loop: no book build, no browser.
 test-quick: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not book and not browser"
+	$(BIN)/python -m pytest -n 2 --dist loadscope -m "not book and not browser"
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab chapters/

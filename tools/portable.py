@@ -28,10 +28,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# (tests, xdist mode): nbval keeps each notebook's cells on one worker, in order (loadfile); the
-# student notebooks are independent tests of one module, spread over both workers (load).
-DEFAULT_RUNS = [(["chapters"], "loadfile"),
-                (["tests/test_student.py::test_student_notebook_runs_and_scores_zero"], "load")]
+# nbval over every chapter, and the student edition's notebooks run top to bottom; xdist's
+# loadscope keeps each notebook's cells on one worker, in order, and spreads the rest.
+DEFAULT_TESTS = ["chapters"] + [f"tests/test_student.py::TestStudentRuns{part}" for part in "ABC"]
 
 # OpenBLAS kernel names by age, each with the numpy CPU features it needs.
 OLD_KERNELS = [("Prescott", ["SSE3"]), ("Nehalem", ["SSE42"])]
@@ -132,16 +131,14 @@ def main(argv: list[str]) -> int:
         return 1
     if argv[:1] == ["--list"]:
         return 0
-    runs = [(argv, "loadfile")] if argv else DEFAULT_RUNS
+    tests = argv or DEFAULT_TESTS
     failed = []
     for name, env, _ in chosen:
         print(f"\n=== nbval under: {name} ===", flush=True)
         start = time.perf_counter()
-        rc = 0
-        for tests, dist in runs:
-            cmd = [sys.executable, "-m", "pytest", "-n", "2", "--dist", dist, "-q", "-rf",
-                   "--no-header", *tests]
-            rc |= subprocess.run(cmd, env=env, cwd=ROOT).returncode
+        cmd = [sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadscope", "-q", "-rf",
+               "--no-header", *tests]
+        rc = subprocess.run(cmd, env=env, cwd=ROOT).returncode
         print(f"=== {name}: {'passed' if rc == 0 else 'FAILED'} in "
               f"{time.perf_counter() - start:.0f} s ===", flush=True)
         if rc:
