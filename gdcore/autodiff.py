@@ -6,24 +6,30 @@ the graph once in reverse topological order and applies the chain rule
 
     parent.grad += (∂node/∂parent) · node.grad,
 
-so one backward pass gives the derivative of the output with respect to *every* input. The same
-stored local derivatives also give forward mode (one tangent sweep per input direction), which
-is how the chapter compares the two costs.
+so one backward pass gives the derivative of the output with respect to *every* input. Forward
+mode is implemented independently, by operator overloading on dual numbers ``Dual(v, v̇)``: each
+operation pushes a tangent v̇ = Σ (∂v/∂p) ṗ along with the value, one sweep per input direction.
+Both sweeps count the chain-rule multiply-adds they execute (a local derivative times an incoming
+tangent or adjoint, added to a sum), which is how the chapter compares the two costs.
 
 API summary
 -----------
 ``Value(data, label="")``: ``.data``, ``.grad``, ``.op``, ``.parents``, ``.local_grads``;
     operators ``+ - * / **`` (number exponent), unary ``-``, ``abs``; methods ``exp``, ``log``,
     ``tanh``, ``sigmoid``, ``relu``, ``sin``, ``cos``, ``sqrt``; ``backward()`` (returns the
-    number of edges visited), ``zero_grad()``.
+    number of multiply-adds it executed: one per edge), ``zero_grad()``.
+``Dual(value, tangent=0.0)``: a dual number v + v̇ε (ε² = 0) with the same operators and methods;
+    ``.value``, ``.tangent``, ``.ops`` (elementary operations executed so far in its sweep),
+    ``.madds`` (tangent multiply-adds executed so far). Constants carry no tangent and cost none.
 Module-level ``exp, log, tanh, sigmoid, relu, sin, cos, sqrt`` accept a Value or a number/array
     (then they are numpy's), so one ``f`` serves both.
 ``make_unary(name, fn, dfn)`` → a new operation x ↦ fn(x) with local derivative dfn(x).
 ``topological_order(root)`` → list of nodes, inputs first.
 ``graph(root)`` → (nodes, edges): nodes are dicts {id, label, op, data, grad, depth}, edges are
     (parent_id, child_id, local_grad); gdcore.plotting.backprop lays it out (no graphviz).
-``grad(f, x)`` → (f(x), ∇f(x)) in one reverse sweep; ``forward_mode_grad(f, x)`` → same by
-    n tangent sweeps; ``cost(f, x)`` → dict of edge visits of both modes (deterministic counts).
+``grad(f, x)`` → (f(x), ∇f(x)) in one reverse sweep; ``jvp(f, x, v)`` → (f(x), ∇f(x)·v) in one
+    tangent sweep; ``forward_mode_grad(f, x)`` → (f(x), ∇f(x)) by n tangent sweeps;
+    ``cost(f, x)`` → dict of the operations both modes execute, counted while they run.
 """
 
 import math
@@ -31,7 +37,8 @@ import math
 import numpy as np
 
 __all__ = [
-    "Value", "make_unary", "topological_order", "graph", "grad", "forward_mode_grad", "cost",
+    "Value", "Dual", "make_unary", "topological_order", "graph", "grad", "jvp",
+    "forward_mode_grad", "cost",
     "exp", "log", "tanh", "sigmoid", "relu", "sin", "cos", "sqrt",
 ]
 
@@ -130,22 +137,162 @@ class Value:
 
     # --- the two sweeps
     def backward(self):
-        """Set ``.grad`` = ∂self/∂node on every node of the graph (reset first); returns edges."""
+        """Set ``.grad`` = ∂self/∂node on every node (reset first); return the multiply-adds."""
         order = topological_order(self)
         for v in order:
             v.grad = 0.0
         self.grad = 1.0
-        edges = 0
+        madds = 0
         for v in reversed(order):
             for parent, d in zip(v.parents, v.local_grads, strict=True):
                 parent.grad += d * v.grad
-                edges += 1
-        return edges
+                madds += 1
+        return madds
 
     def zero_grad(self):
         """Reset ``.grad`` to 0 on every node of this graph."""
         for v in topological_order(self):
             v.grad = 0.0
+
+
+class _Tally:
+    """Operations executed by one forward-mode sweep (shared by every Dual of the sweep)."""
+
+    __slots__ = ("ops", "madds")
+
+    def __init__(self):
+        self.ops = 0
+        self.madds = 0
+
+
+_NUMBER = (int, float, np.integer, np.floating)
+
+
+class Dual:
+    """A dual number v + v̇ε (ε² = 0): the value and the tangent of one forward-mode sweep.
+
+    Each operation computes its value and local derivatives ∂v/∂p, then the tangent
+    v̇ = Σ_p (∂v/∂p) ṗ over its Dual operands, one counted multiply-add per operand; plain
+    numbers are constants (no tangent, no multiply-add).
+    """
+
+    __slots__ = ("value", "tangent", "_tally")
+
+    def __init__(self, value, tangent=0.0, _tally=None):
+        self.value = float(value)
+        self.tangent = float(tangent)
+        self._tally = _Tally() if _tally is None else _tally
+
+    @property
+    def ops(self):
+        """Elementary operations executed so far in this sweep."""
+        return self._tally.ops
+
+    @property
+    def madds(self):
+        """Tangent multiply-adds executed so far in this sweep."""
+        return self._tally.madds
+
+    def __repr__(self):
+        return f"Dual({self.value:.6g}, tangent={self.tangent:.6g})"
+
+    def _new(self, value, *pairs):
+        """The result of one operation: pairs are (local derivative, operand)."""
+        tally = self._tally
+        tally.ops += 1
+        tangent = 0.0
+        for d, p in pairs:
+            if isinstance(p, Dual):
+                tangent += d * p.tangent
+                tally.madds += 1
+        return Dual(value, tangent, tally)
+
+    # --- arithmetic (other may be a number: a constant)
+    def __add__(self, other):
+        if not isinstance(other, (Dual, *_NUMBER)):
+            return NotImplemented
+        return self._new(self.value + _val(other), (1.0, self), (1.0, other))
+
+    def __mul__(self, other):
+        if not isinstance(other, (Dual, *_NUMBER)):
+            return NotImplemented
+        b = _val(other)
+        return self._new(self.value * b, (b, self), (self.value, other))
+
+    def __sub__(self, other):
+        if not isinstance(other, (Dual, *_NUMBER)):
+            return NotImplemented
+        return self._new(self.value - _val(other), (1.0, self), (-1.0, other))
+
+    def __truediv__(self, other):
+        if not isinstance(other, (Dual, *_NUMBER)):
+            return NotImplemented
+        b = _val(other)
+        q = self.value / b
+        return self._new(q, (1.0 / b, self), (-q / b, other))
+
+    def __radd__(self, other):
+        return self + other
+
+    def __rmul__(self, other):
+        return self * other
+
+    def __rsub__(self, other):
+        if not isinstance(other, _NUMBER):
+            return NotImplemented
+        return self._new(other - self.value, (-1.0, self))
+
+    def __rtruediv__(self, other):
+        if not isinstance(other, _NUMBER):
+            return NotImplemented
+        q = other / self.value
+        return self._new(q, (-q / self.value, self))
+
+    def __pow__(self, k):
+        if isinstance(k, Dual):
+            raise TypeError("only a number exponent is supported: write exp(k * log(x))")
+        k = float(k)
+        return self._new(self.value ** k, (k * self.value ** (k - 1), self))
+
+    def __neg__(self):
+        return self._new(-self.value, (-1.0, self))
+
+    def __abs__(self):
+        slope = math.copysign(1.0, self.value) if self.value else 0.0
+        return self._new(abs(self.value), (slope, self))
+
+    # --- elementary functions
+    def exp(self):
+        e = math.exp(self.value)
+        return self._new(e, (e, self))
+
+    def log(self):
+        return self._new(math.log(self.value), (1.0 / self.value, self))
+
+    def sqrt(self):
+        r = math.sqrt(self.value)
+        return self._new(r, (0.5 / r, self))
+
+    def tanh(self):
+        t = math.tanh(self.value)
+        return self._new(t, (1.0 - t * t, self))
+
+    def sigmoid(self):
+        s = 0.5 * (1.0 + math.tanh(0.5 * self.value))
+        return self._new(s, (s * (1.0 - s), self))
+
+    def relu(self):
+        return self._new(max(self.value, 0.0), (1.0 if self.value > 0 else 0.0, self))
+
+    def sin(self):
+        return self._new(math.sin(self.value), (math.cos(self.value), self))
+
+    def cos(self):
+        return self._new(math.cos(self.value), (-math.sin(self.value), self))
+
+
+def _val(x):
+    return x.value if isinstance(x, Dual) else float(x)
 
 
 def _lift(x):
@@ -154,7 +301,7 @@ def _lift(x):
 
 def _unary_dispatch(name, numpy_fn):
     def fn(x):
-        if isinstance(x, Value):
+        if isinstance(x, (Value, Dual)):
             return getattr(x, name)()
         return numpy_fn(x)
 
@@ -182,6 +329,8 @@ def make_unary(name, fn, dfn):
     def op(x):
         if isinstance(x, Value):
             return Value(fn(x.data), (x,), (dfn(x.data),), name)
+        if isinstance(x, Dual):
+            return x._new(fn(x.value), (dfn(x.value), x))
         return fn(x)
 
     op.__name__ = name
@@ -226,10 +375,15 @@ def graph(root):
     return nodes, edges
 
 
-def _inputs(x):
+def _vector(x, name):
     x = np.asarray(x, dtype=float)
     if x.ndim != 1:
-        raise ValueError(f"x must be a 1-D array of inputs, got shape {x.shape}")
+        raise ValueError(f"{name} must be a 1-D array of inputs, got shape {x.shape}")
+    return x
+
+
+def _inputs(x):
+    x = _vector(x, "x")
     return [Value(xi, op="input", label=f"x{i + 1}") for i, xi in enumerate(x)]
 
 
@@ -241,31 +395,54 @@ def grad(f, x):
     return out.data, np.array([v.grad for v in xs])
 
 
+def _sweep(f, x, v):
+    """One forward-mode sweep of f at x in direction v: (f(x), ∇f(x)·v, ops, madds)."""
+    tally = _Tally()
+    out = f([Dual(xi, vi, tally) for xi, vi in zip(x, v, strict=True)])
+    if not isinstance(out, Dual):  # f does not depend on its inputs
+        return float(out), 0.0, tally.ops, tally.madds
+    return out.value, out.tangent, tally.ops, tally.madds
+
+
+def jvp(f, x, v):
+    """(f(x), ∇f(x)·v): one forward-mode sweep with dual numbers, f: list of inputs → scalar."""
+    x = _vector(x, "x")
+    v = _vector(v, "v")
+    if v.shape != x.shape:
+        raise ValueError(f"v must have the shape of x {x.shape}, got {v.shape}")
+    value, tangent, _, _ = _sweep(f, x, v)
+    return value, tangent
+
+
 def forward_mode_grad(f, x):
-    """(f(x), ∇f(x)) by forward mode: one tangent sweep u̇ = Σ (∂u/∂p) ṗ per input coordinate."""
-    xs = _inputs(x)
-    out = _lift(f(xs))
-    order = topological_order(out)
-    g = np.zeros(len(xs))
-    for i, xi in enumerate(xs):
-        tangent = {id(xi): 1.0}
-        for v in order:
-            if v.parents:
-                tangent[id(v)] = sum(d * tangent.get(id(p), 0.0)
-                                     for p, d in zip(v.parents, v.local_grads, strict=True))
-        g[i] = tangent.get(id(out), 0.0)
-    return out.data, g
+    """(f(x), ∇f(x)) by forward mode: one dual-number sweep per input direction e_i."""
+    x = _vector(x, "x")
+    g = np.zeros(x.size)
+    value = None
+    for i, e_i in enumerate(np.eye(x.size)):
+        value, g[i], _, _ = _sweep(f, x, e_i)
+    if value is None:
+        raise ValueError("x must have at least one input")
+    return value, g
 
 
 def cost(f, x):
-    """Multiply-adds of the derivative sweeps for f: ℝⁿ → ℝ, counted edge by edge.
+    """The operations of both derivative modes for f: ℝⁿ → ℝ at x, counted while they run.
 
-    Returns {"n_inputs", "nodes", "edges", "reverse": edges (one backward sweep),
-    "forward": n · edges (one tangent sweep per input)}. Both modes first evaluate f once.
+    Returns {"n_inputs", "nodes", "edges" (of the reverse-mode graph), "evaluation": elementary
+    operations of one evaluation of f, "reverse": multiply-adds executed by one backward sweep,
+    "forward": tangent multiply-adds executed by the n dual-number sweeps of
+    ``forward_mode_grad``}. Both modes also evaluate f (reverse once, forward in every sweep).
     """
+    x = _vector(x, "x")
     xs = _inputs(x)
     out = _lift(f(xs))
     order = topological_order(out)
     edges = sum(len(v.parents) for v in order)
-    return {"n_inputs": len(xs), "nodes": len(order), "edges": edges, "reverse": edges,
-            "forward": len(xs) * edges}
+    reverse = out.backward()
+    forward, evaluation = 0, 0
+    for e_i in np.eye(x.size):
+        _, _, evaluation, madds = _sweep(f, x, e_i)
+        forward += madds
+    return {"n_inputs": x.size, "nodes": len(order), "edges": edges, "evaluation": evaluation,
+            "reverse": reverse, "forward": forward}

@@ -7,9 +7,14 @@ and rounding (f is computed with relative error about ε = 2.2e-16, and we divid
     central  (f(x+h) − f(x−h))/(2h)     error ≈ ⅙|f'''| h² +  ε|f|/h   → best h ≈ ∛ε   ≈ 6.1e-6
     second   (f(x+h) − 2f(x) + f(x−h))/h²   error ≈ h² + ε/h²          → best h ≈ ε^¼ ≈ 1.2e-4
 
-(balancing the two terms, for f and its derivatives of order one). The step is scaled by
-max(1, |x|) because rounding is relative: near x = 1e6 a step of 1e-8 is below the spacing of the
-floating-point numbers and x + h == x.
+(balancing the two terms, for f and its derivatives of order one). The model itself says
+h* = 2√(ε|f|/|f''|) (forward): the step should scale with √(|f|/|f''|), the distance over which
+f changes appreciably. The defaults guess that distance as max(1, |x|) (Press et al.,
+*Numerical Recipes*, §5.7): right for powers and logarithms (|f/f''| ∝ x²), wrong for exp
+(|f/f''| = 1 at every x, so at x = 700 the default is 700 times too large). The floor |x| also
+keeps x + h ≠ x: the floating-point numbers near x are ε|x| apart, and rounding x + h to them
+adds an error ≈ ε|x|·|f'|/h that the model above leaves out. Pass ``h`` when the scale of f is
+known.
 """
 
 import numpy as np
@@ -17,7 +22,8 @@ import numpy as np
 __all__ = [
     "EPS", "forward_difference", "backward_difference", "central_difference",
     "numerical_gradient", "numerical_hessian", "directional_derivative",
-    "directional_derivative_from_gradient", "grad_check", "grad_check_verdict",
+    "directional_derivative_from_gradient", "grad_check", "grad_check_entries",
+    "grad_check_verdict",
     "GRAD_CHECK_THRESHOLDS",
 ]
 
@@ -157,7 +163,9 @@ def grad_check(f, grad, x, h=None):
         rel = ‖g − ĝ‖ / max(‖g‖ + ‖ĝ‖, tiny),   g = grad(x), ĝ = numerical_gradient(f, x, h).
 
     Scale-free, so one threshold table (:func:`grad_check_verdict`) fits every function. For a
-    batch of points x (..., d) the worst (largest) relative error is returned. Caveat: at a
+    batch of points x (..., d) the worst (largest) relative error is returned. The norms are
+    dominated by the largest entries, so a wrong small entry can hide: use
+    :func:`grad_check_entries` to see each one. Caveat: at a
     stationary point ‖g‖ ≈ 0 and the ratio is dominated by noise — check at random points.
     ``grad`` is a function or an already computed gradient array.
     """
@@ -170,6 +178,24 @@ def grad_check(f, grad, x, h=None):
     scale = np.linalg.norm(g, axis=-1) + np.linalg.norm(g_num, axis=-1)
     rel = diff / np.maximum(scale, np.finfo(float).tiny)
     return float(np.max(rel))
+
+
+def grad_check_entries(f, grad, x, h=None):
+    r"""Relative error of each entry of the analytic gradient (CS231n's per-parameter check):
+
+        rᵢ = |gᵢ − ĝᵢ| / max(|gᵢ| + |ĝᵢ|, tiny),   g = grad(x), ĝ = numerical_gradient(f, x, h).
+
+    Unlike :func:`grad_check`, whose one number is dominated by the largest entries, a wrong
+    small entry shows here. Returns an array of the shape of ``x``. An entry whose true value is
+    (nearly) zero compares two round-off-sized numbers: its rᵢ is noise, up to 1.
+    """
+    x = np.asarray(x, dtype=float)
+    g = grad(x) if callable(grad) else np.asarray(grad, dtype=float)
+    g_num = numerical_gradient(f, x, h)
+    if g.shape != g_num.shape:
+        raise ValueError(f"grad(x) has shape {g.shape}, expected {g_num.shape}")
+    scale = np.abs(g) + np.abs(g_num)
+    return np.abs(g - g_num) / np.maximum(scale, np.finfo(float).tiny)
 
 
 def grad_check_verdict(rel_err):

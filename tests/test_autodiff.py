@@ -143,13 +143,61 @@ def test_shared_node_accumulates_and_backward_is_repeatable():
     assert x.grad == 7.0
 
 
-def test_cost_counts_forward_mode_n_times_reverse():
+@pytest.mark.parametrize("n, f, expected", [
+    # x1·x2 + sin x1: 3 operations; × has 2 edges, sin 1, + 2: 5 multiply-adds per sweep
+    (2, lambda v: v[0] * v[1] + ad.sin(v[0]),
+     {"evaluation": 3, "edges": 5, "reverse": 5, "forward": 2 * 5}),
+    # 0.5·x1·x2: the tape keeps the edge to the constant 0.5, the dual numbers do not
+    (2, lambda v: 0.5 * v[0] * v[1],
+     {"evaluation": 2, "edges": 4, "reverse": 4, "forward": 2 * 3}),
+    # x1 + x2 + x3 (sum starts from the constant 0): 3 additions, 5 edges from inputs
+    (3, lambda v: sum(v),
+     {"evaluation": 3, "edges": 6, "reverse": 6, "forward": 3 * 5}),
+])
+def test_cost_counts_match_hand_counts(n, f, expected):
+    c = ad.cost(f, np.linspace(0.3, 0.9, n))
+    assert {k: c[k] for k in expected} == expected
+    assert c["n_inputs"] == n
+
+
+def test_cost_counts_are_measured_by_the_sweeps():
     f = random_expression(3, 6, n_ops=30)
     x = np.linspace(-1, 1, 6)
     c = ad.cost(f, x)
-    assert c["forward"] == c["n_inputs"] * c["reverse"] == 6 * c["edges"]
     out = f([ad.Value(v) for v in x])
-    assert out.backward() == c["edges"]
+    assert out.backward() == c["reverse"] == c["edges"]
+    # a tangent sweep skips the edges from constants, so it costs at most a backward sweep
+    assert c["n_inputs"] * c["reverse"] >= c["forward"] > 0
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_jvp_is_the_gradient_times_the_direction(seed):
+    n = 1 + seed % 4
+    f = random_expression(seed, n)
+    rng = np.random.default_rng(50 + seed)
+    x, v = rng.uniform(-1, 1, n), rng.standard_normal(n)
+    value, tangent = ad.jvp(f, x, v)
+    value_r, g = ad.grad(f, x)
+    assert value == value_r
+    assert tangent == pytest.approx(g @ v, rel=1e-12, abs=1e-13)
+
+
+def test_dual_counts_operations_and_multiply_adds():
+    x = ad.Dual(2.0, 1.0)
+    y = ad.Dual(3.0, 0.0, x._tally)
+    f = x * y + ad.sin(x) - 1.0
+    assert f.value == pytest.approx(6.0 + np.sin(2.0) - 1.0)
+    assert f.tangent == pytest.approx(3.0 + np.cos(2.0))
+    assert (f.ops, f.madds) == (4, 2 + 1 + 2 + 1)
+
+
+def test_dual_make_unary_and_constant_function():
+    softplus = ad.make_unary("softplus", lambda z: np.log1p(np.exp(z)),
+                             lambda z: 1.0 / (1.0 + np.exp(-z)))
+    _, t = ad.jvp(lambda v: softplus(v[0] * v[1]), np.array([0.7, -1.3]), np.array([1.0, 0.0]))
+    assert t == pytest.approx(-1.3 / (1.0 + np.exp(0.7 * 1.3)), rel=1e-14)
+    value, g = ad.forward_mode_grad(lambda v: 4.0, np.array([1.0, 2.0]))
+    assert value == 4.0 and np.all(g == 0.0)
 
 
 def test_graph_nodes_edges_and_depths():
@@ -188,6 +236,10 @@ def test_numbers_and_arrays_pass_through_to_numpy():
 @pytest.mark.parametrize("call, exc, match", [
     (lambda: ad.Value(2.0) ** ad.Value(3.0), TypeError, "number exponent"),
     (lambda: ad.grad(lambda v: v[0], np.zeros((2, 2))), ValueError, "x must be a 1-D"),
+    (lambda: ad.Dual(2.0) ** ad.Dual(3.0), TypeError, "number exponent"),
+    (lambda: ad.jvp(lambda v: v[0], np.zeros(2), np.zeros(3)), ValueError, "v must have"),
+    (lambda: ad.jvp(lambda v: v[0], np.zeros(2), np.zeros((2, 1))), ValueError, "v must be"),
+    (lambda: ad.forward_mode_grad(lambda v: 1.0, np.zeros(0)), ValueError, "at least one"),
 ])
 def test_bad_input(call, exc, match):
     with pytest.raises(exc, match=match):

@@ -91,6 +91,34 @@ def site(book):
     yield f"http://127.0.0.1:{server.server_address[1]}/", book.html
     server.shutdown()
 
+# Text nodes outside math, code and scripts that still hold TeX: a $…$ pair, or a TeX command.
+RAW_TEX_IN_TEXT = r"""() => {
+  const skip = 'mjx-container, pre, code, script, style, textarea, .MathJax, .math';
+  const walker = document.createTreeWalker(document.querySelector('main') || document.body,
+                                           NodeFilter.SHOW_TEXT);
+  const tex = /\$[^$\s][^$]*\$|\\(frac|mathbf|mathrm|sqrt|nabla|theta|eta|sum|left|right|begin)\b/;
+  const bad = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (n.parentElement.closest(skip)) continue;
+    const m = n.textContent.match(tex);
+    if (m) bad.push(n.textContent.slice(Math.max(0, m.index - 30), m.index + 50));
+  }
+  return bad;
+}"""
+
+# Display equations whose typeset width exceeds the article column's width.
+DISPLAY_MATH_WIDER_THAN_COLUMN = """() => {
+  const column = document.querySelector('article.bd-article') || document.querySelector('main');
+  const style = getComputedStyle(column);
+  const limit = column.getBoundingClientRect().width - parseFloat(style.paddingLeft)
+                - parseFloat(style.paddingRight);
+  return [...document.querySelectorAll('mjx-container[display="true"] mjx-math')]
+    .map(m => [m.getBoundingClientRect().width, m.closest('mjx-container')])
+    .filter(([w]) => w > limit + 1)
+    .map(([w, c]) => `${Math.round(w)} px > ${Math.round(limit)} px: `
+                     + (c.getAttribute('aria-label') || c.textContent).slice(0, 80));
+}"""
+
 
 @pytest.fixture(scope="module")
 def browser():
@@ -171,6 +199,13 @@ def test_page_in_browser(site, browser, page):
     source = (ROOT / f"{page}.md") if (ROOT / f"{page}.md").exists() else ROOT / f"{page}.ipynb"
     if "$" in source.read_text(encoding="utf-8"):
         tab.wait_for_selector("mjx-container", state="attached", timeout=15000)
+
+    # No TeX left raw in the text (a `$` MyST did not pair up), and no display equation wider
+    # than the content column at this 1280-px viewport (it would hide its right-hand side).
+    raw = tab.evaluate(RAW_TEX_IN_TEXT)
+    assert not raw, f"TeX left raw on {page}: {raw}"
+    wide = tab.evaluate(DISPLAY_MATH_WIDER_THAN_COLUMN)
+    assert not wide, f"display equations wider than the column on {page}: {wide}"
 
     # Every static slider moves, and every one of its frames decodes to an image: nbval masks the
     # frames' bytes (they differ between machines), so this is where a broken frame shows.

@@ -69,6 +69,17 @@ TANH_INIT_MUTANTS = [
 ]
 
 
+SIGMOID_INIT_MUTANTS = [
+    (lambda n: 1.0 / np.sqrt(n), "as for tanh"),
+    (lambda n: 2.0 / np.sqrt(n), "enters the variance squared"),
+    (lambda n: np.sqrt(2.0 / n), "He's"),
+    (lambda n: 16.0 / n, "variance"),
+    (lambda n: 0.4, "does not scale with n"),
+    (lambda n: 1.0 / (4.0 * np.sqrt(n)), "wrong scale"),
+    (lambda n: -4.0 / np.sqrt(n), "positive"),
+]
+
+
 def ce_naive(logits, labels):
     p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
     return float(np.mean(-np.log(p[np.arange(len(labels)), labels])))
@@ -94,6 +105,7 @@ CE_MUTANTS = [
 TABLE = ([(checks.check_two_layer_grads, m, msg) for m, msg in TWO_LAYER_MUTANTS]
          + [(checks.check_softplus_derivative, m, msg) for m, msg in SOFTPLUS_MUTANTS]
          + [(checks.check_tanh_init_std, m, msg) for m, msg in TANH_INIT_MUTANTS]
+         + [(checks.check_sigmoid_init_std, m, msg) for m, msg in SIGMOID_INIT_MUTANTS]
          + [(checks.check_stable_cross_entropy, m, msg) for m, msg in CE_MUTANTS])
 
 
@@ -110,6 +122,7 @@ SOLUTIONS = [
     (checks.check_two_layer_grads, lambda *a: two_layer(*a)),
     (checks.check_softplus_derivative, lambda x: 0.5 * (1 + np.tanh(0.5 * x))),
     (checks.check_tanh_init_std, lambda n: 1.0 / np.sqrt(n)),
+    (checks.check_sigmoid_init_std, lambda n: 4.0 / np.sqrt(n)),
     (checks.check_stable_cross_entropy, ce_stable),
 ]
 

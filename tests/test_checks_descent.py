@@ -19,6 +19,65 @@ def optimal_step(A):
     return 2.0 / (L + mu), (L / mu - 1) / (L / mu + 1)
 
 
+def stable_lr_from_gradients(grad, d, iterations=60):
+    g0 = grad(np.zeros(d))
+    v = np.random.default_rng(0).normal(size=d)
+    for _ in range(iterations):
+        v = v / np.linalg.norm(v)
+        Av = grad(v) - g0
+        L = v @ Av
+        v = Av
+    return 2.0 / L
+
+
+def _rebuild_matrix(grad, d):
+    g0 = grad(np.zeros(d))
+    A = np.column_stack([grad(e) - g0 for e in np.eye(d)])
+    return 2 / np.linalg.eigvalsh(A)[-1]
+
+
+def lr_window(mu, L, steps, eps):
+    r = eps ** (1 / steps)
+    lo, hi = (1 - r) / mu, (1 + r) / L
+    return (lo, hi) if lo <= hi else None
+
+
+def _hessian(problem, x):
+    return np.atleast_2d(problem.hess(x))
+
+
+def newton_stationary(problem, x0, tol, *, kinds=("minimum", "maximum", "saddle")):
+    x = np.asarray(x0, dtype=float)
+    for _ in range(100):
+        g = problem.grad(x)
+        if np.linalg.norm(g) <= tol:
+            break
+        x = x - np.linalg.solve(_hessian(problem, x), g)
+    lam = np.linalg.eigvalsh(_hessian(problem, x))
+    return x, kinds[0] if lam.min() > 0 else kinds[1] if lam.max() < 0 else kinds[2]
+
+
+def _kind_from(values):
+    return "minimum" if values.min() > 0 else "maximum" if values.max() < 0 else "saddle"
+
+
+def damped_newton(problem, x0, tol, *, damp=True, newton=True, fallback=True, steps=100):
+    xs = [np.asarray(x0, dtype=float)]
+    for _ in range(steps):
+        x = xs[-1]
+        g = problem.grad(x)
+        if np.linalg.norm(g) <= tol:
+            break
+        H = _hessian(problem, x)
+        use_newton = newton and (not fallback or np.linalg.eigvalsh(H).min() > 0)
+        d = -np.linalg.solve(H, g) if use_newton else -g
+        t = 1.0 if newton else 1e-3
+        while damp and problem.f(x + t * d) > problem.f(x) + 1e-4 * t * (g @ d):
+            t /= 2
+        xs.append(x + t * d)
+    return np.array(xs)
+
+
 def linear_regression_gd(X, y, lr, steps):
     theta = np.zeros(X.shape[1])
     for _ in range(steps):
@@ -89,6 +148,10 @@ CHECKERS = {
     "optimal_step": checks.check_optimal_step,
     "linear_regression_gd": checks.check_linear_regression_gd,
     "minibatch_indices": checks.check_minibatch_indices,
+    "stable_lr_from_gradients": checks.check_stable_lr_from_gradients,
+    "lr_window": checks.check_lr_window,
+    "newton_stationary": checks.check_newton_stationary,
+    "damped_newton": checks.check_damped_newton,
 }
 
 SOLUTIONS = {
@@ -96,6 +159,10 @@ SOLUTIONS = {
     "optimal_step": optimal_step,
     "linear_regression_gd": linear_regression_gd,
     "minibatch_indices": minibatch_indices,
+    "stable_lr_from_gradients": stable_lr_from_gradients,
+    "lr_window": lr_window,
+    "newton_stationary": newton_stationary,
+    "damped_newton": damped_newton,
 }
 
 
@@ -126,12 +193,47 @@ MUTANTS = [
     ("linear_regression_gd", _gd_variant(extra=-1), "off-by-one"),
     ("linear_regression_gd", _gd_variant(factor=0.5), "factor"),
     ("linear_regression_gd", _gd_variant(factor=2.0), "factor"),
+    ("linear_regression_gd", _gd_variant(factor=100.0), "factor n"),     # the 1/n forgotten
+    ("linear_regression_gd", lambda X, y, lr, steps: linear_regression_gd(X, y, lr, steps)[:, None],
+     "return theta.ravel()"),
     ("minibatch_indices", _with_replacement, "samples repeated within an epoch"),
     ("minibatch_indices", _no_shuffle, "not shuffled"),
     ("minibatch_indices", _drop_last, "samples dropped"),
     ("minibatch_indices", _one_based, "off-by-one"),
     ("minibatch_indices", _range_short, "off-by-one"),
     ("minibatch_indices", _fixed_seed, "ignores the rng"),
+    ("stable_lr_from_gradients", lambda g, d: stable_lr_from_gradients(g, d) / 2, "factor 2"),
+    ("stable_lr_from_gradients", lambda g, d: 2 / stable_lr_from_gradients(g, d), "inverted"),
+    ("stable_lr_from_gradients", lambda g, d: stable_lr_from_gradients(g, d, 5), "% off"),
+    ("stable_lr_from_gradients", _rebuild_matrix, "gradient calls"),
+    ("stable_lr_from_gradients", lambda g, d: stable_lr_from_gradients(g, d, 150),
+     "gradient calls"),
+    ("lr_window", lambda mu, L, k, e: lr_window(mu, L, 2 * k, e), "squared"),
+    ("lr_window", lambda mu, L, k, e: (lambda r: ((1 - r) / L, (1 + r) / mu))(e ** (1 / k)),
+     "too wide"),
+    ("lr_window", lambda mu, L, k, e: (lambda r: ((1 - r) / mu, (1 + r) / L))(e ** (1 / k)),
+     "empty"),
+    ("lr_window", lambda mu, L, k, e: (1 / L, 2 / L), "worst start"),
+    ("lr_window", lambda mu, L, k, e: (2 / (L + mu), 2 / (L + mu)), "worst start"),
+    ("newton_stationary",
+     lambda p, x0, tol: newton_stationary(p, x0, tol, kinds=("minimum", "saddle", "maximum")),
+     "signs of all Hessian eigenvalues"),
+    ("newton_stationary", lambda p, x0, tol: (damped_newton(p, x0, 1e-9)[-1], "minimum"),
+     "descend instead"),
+    ("newton_stationary", lambda p, x0, tol: (x0, "minimum"), "stops elsewhere"),
+    # the kind read at the start, or from the Hessian's diagonal instead of its eigenvalues
+    ("newton_stationary", lambda p, x0, tol: (newton_stationary(p, x0, tol)[0],
+                                              _kind_from(np.diag(_hessian(p, x0)))),
+     "signs of all Hessian eigenvalues"),
+    ("newton_stationary", lambda p, x0, tol: (lambda x: (x, _kind_from(np.diag(_hessian(p, x)))))(
+        newton_stationary(p, x0, tol)[0]), "signs of all Hessian eigenvalues"),
+    ("damped_newton", lambda p, x0, tol: damped_newton(p, x0, tol, damp=False), "f rose"),
+    ("damped_newton", lambda p, x0, tol: damped_newton(p, x0, tol, newton=False, steps=30000),
+     "gradient steps"),
+    ("damped_newton", lambda p, x0, tol: damped_newton(p, x0, tol, fallback=False),
+     "not positive definite"),
+    ("damped_newton", lambda p, x0, tol: damped_newton(p, x0, tol)[1:], "start point"),
+    ("damped_newton", lambda p, x0, tol: damped_newton(p, x0, tol, steps=3), "‖∇f‖"),
 ]
 
 

@@ -98,6 +98,8 @@ MUTANTS = [
      "averaged"),
     ("check_adagrad_lr", lambda gs, lr, eps: (lr / (np.sqrt(np.cumsum(gs**2)) + eps))[:-1],
      "shape"),
+    ("check_adagrad_lr", lambda gs, lr, eps: lr / np.sqrt(np.cumsum(gs**2) + eps),
+     "inside the square root"),
     # Adam
     ("check_adam_step", _adam(correct_m=False, correct_v=False), "forgot bias correction"),
     ("check_adam_step", _adam(correct_v=False), "bias correction"),

@@ -147,6 +147,30 @@ def test_problem_batches_and_minibatches():
     np.testing.assert_allclose(problem.grad_batch(thetas[0, 0], idx), sub.grad(thetas[0, 0]))
 
 
+@pytest.mark.parametrize("activation", mlp.ACTIVATIONS)
+@pytest.mark.parametrize("loss", mlp.LOSSES)
+@pytest.mark.parametrize("sizes, residual", [([3, 4, 2], False), ([2, 5, 5, 5, 3], True),
+                                             ([2, 6, 1], False)])
+def test_lanes_are_evaluated_together_and_equal_each_lane_alone(activation, loss, sizes,
+                                                                residual):
+    X, y = _problem_data(sizes, loss, seed=3)
+    if loss == "mse" and sizes[-1] == 1:
+        y = y[:, 0]                                   # 1-D targets for a single output
+    problem = mlp.MLPProblem(X, y, sizes, activation=activation, loss=loss, seed=1,
+                             residual=residual)
+    thetas = problem.theta0 + 0.3 * np.random.default_rng(4).standard_normal((2, 3, problem.dim))
+    idx = np.array([0, 2, 5])
+    cases = [(problem.f, ()), (problem.grad, ()), (problem.f_batch, (idx,)),
+             (problem.grad_batch, (idx,))]
+    for method, extra in cases:
+        batched = method(thetas, *extra)
+        alone = np.array([[method(thetas[i, j], *extra) for j in range(3)] for i in range(2)])
+        assert batched.shape == alone.shape
+        np.testing.assert_allclose(batched, alone, rtol=1e-12, atol=1e-15)
+    with pytest.raises(ValueError, match="theta"):
+        problem.grad(np.ones((2, problem.dim + 1)))
+
+
 def test_gradient_descent_trains_the_network():
     rng = np.random.default_rng(0)
     X = rng.standard_normal((60, 2))

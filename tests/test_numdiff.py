@@ -153,3 +153,24 @@ def test_grad_check_accepts_right_and_rejects_wrong_gradients():
 ])
 def test_grad_check_verdict_thresholds(rel, verdict):
     assert N.grad_check_verdict(rel).split(":")[0] == verdict
+
+
+def test_grad_check_entries_finds_a_wrong_small_entry():
+    # two parameters on scales 10⁶ apart, non-quadratic; θ₂'s entry has the wrong sign
+    def f(v):
+        return 1e6 * np.cosh(v[..., 0]) + np.cosh(v[..., 1])
+
+    def grad(v):
+        return np.stack([1e6 * np.sinh(v[..., 0]), np.sinh(v[..., 1])], axis=-1)
+
+    def bad(v):
+        return grad(v) * np.array([1.0, -1.0])
+
+    x = np.array([0.7, -0.4])
+    assert N.grad_check(f, bad, x) < 1e-5                   # the whole-vector error hides it
+    entries = N.grad_check_entries(f, bad, x)
+    assert entries.shape == x.shape
+    assert entries[0] < 1e-9 and entries[1] == pytest.approx(1.0, rel=1e-4)
+    assert np.all(N.grad_check_entries(f, grad, x) < 1e-4)
+    with pytest.raises(ValueError, match="shape"):
+        N.grad_check_entries(f, lambda v: grad(v)[:1], x)

@@ -56,3 +56,42 @@ def test_static_slider_can_embed_jpeg_frames():
     html = gd.plotting.static_slider(fig, lambda k: line.set_ydata([0, k]), 3,
                                      frame_format="jpeg")
     assert html.count("data:image/jpeg;base64") == 3 and "image/png" not in html
+
+
+def test_descent_loss_curves_keep_step_zero_on_a_log_axis():
+    # a plain log axis drops x = 0: the curve would start at its first update, not at f(x_0)
+    fig = gd.plotting.descent.loss_curves([(np.arange(11) / 5, np.geomspace(50, 1, 11), "a",
+                                            "k")], logx=True)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "symlog" and ax.get_xlim()[0] == 0
+    assert tuple(ax.lines[0].get_xydata()[0]) == (0.0, 50.0)
+    plt.close(fig)
+    fig = gd.plotting.descent.loss_curves([(np.arange(1, 5), np.ones(4), "b", "k")], logx=True)
+    assert fig.axes[0].get_xscale() == "log"
+    plt.close(fig)
+
+
+def test_descent_panel_fixed_loss_axis_does_not_move_between_frames():
+    problem = gd.functions.quadratic([[1.0, 0.0], [0.0, 0.1]])
+    panel = gd.plotting.descent.DescentPanel(problem, loss_ylim=(1e-8, 1e3))
+    for scale in (1.0, 1e-3):
+        xs = scale * np.array([[1.0, 1.0], [0.5, 0.9], [0.2, 0.8]])
+        panel.update(xs, problem.f(xs))
+        assert panel.ax_loss.get_ylim() == (1e-8, 1e3)
+    with pytest.raises(ValueError, match="loss_ylim"):
+        gd.plotting.descent.DescentPanel(problem, loss_ylim=(1.0, 0.5))
+
+
+def test_descent_trajectories_draw_into_given_axes_with_directions():
+    problem = gd.functions.quadratic([[1.0, 0.0], [0.0, 0.1]])
+    fig, axes = plt.subplots(1, 3)
+    xs = np.array([[1.0, 1.0], [0.0, 0.9]])
+    out = gd.plotting.descent.trajectories(problem, [[(xs, "run", "r")]] * 2, axes=axes[:2],
+                                           directions=[[((1, 0), "q")]] * 2,
+                                           bounds=((-2, 2), (-2, 2)))
+    assert out is fig and len(axes[2].lines) == 0
+    dashed = [line for line in axes[0].lines if line.get_linestyle() == "--"]
+    assert len(dashed) == 1 and np.allclose(dashed[0].get_ydata(), 0.0)
+    with pytest.raises(ValueError, match="axes"):
+        gd.plotting.descent.trajectories(problem, [[(xs, "run", "r")]] * 2, axes=axes[:1])
+    plt.close(fig)

@@ -13,6 +13,7 @@ def test_state_matches_mlp_gradient_flow():
     np.testing.assert_array_equal(stats.grad_norms, ref.grad_norms)
     assert len(stats.grad_norms) == 7 and len(stats.activations) == 6
     assert title.startswith("tanh, xavier_normal, depth 6")
+    assert f"Var δ₁/Var δ_out = {ref.delta_var[0] / ref.delta_var[-1]:.1e}" in title
 
 
 @pytest.mark.parametrize("activation, init, shrinks", [
@@ -75,8 +76,48 @@ def test_vertical_graph_runs_from_inputs_down_and_slider_describes_itself():
     plt.close(ax.figure)
     html = plots.gradient_flow_slider("sigmoid", "xavier_normal", depths=(2, 8), width=16,
                                       n_samples=32)
-    assert 'alt="Left: the gradient norm' in html and "sigmoid network" in html
+    assert 'alt="Left: the variance of the back-propagated gradient' in html
+    assert "sigmoid network" in html
     assert "from 2 to 8 layers" in html
     html = plots.gradient_flow_slider("relu", "he_normal", depths=(2, 3), width=8, n_samples=8,
                                       alt="my description")
     assert 'alt="my description"' in html
+
+
+def test_left_panel_plots_the_back_propagated_signal():
+    """Var δ_l relative to the output falls for tanh + standard init, while ‖∂L/∂W_l‖ stays level:
+    the panel must show the former (the quantity the text says vanishes)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from gdcore.plotting import backprop as plots
+
+    stats = mlp.gradient_flow(10, "tanh", "standard", width=64, n_samples=128)
+    delta = plots.signal_per_layer(stats)
+    np.testing.assert_allclose(delta, stats.delta_var / stats.delta_var[-1])
+    assert delta[-1] == 1.0 and delta[0] < 1e-3
+    norms = plots.signal_per_layer(stats, "grad_norm")
+    assert norms.max() / norms.min() < 2
+    fig, axes = plots.gradient_flow_figure()
+    plots.draw_gradient_flow(axes, stats)
+    np.testing.assert_allclose(axes[0].lines[0].get_ydata(), delta)
+    assert "z_l" in axes[0].get_ylabel()
+    plots.draw_gradient_flow(axes, stats, quantity="grad_norm")
+    np.testing.assert_allclose(axes[0].lines[0].get_ydata(), stats.grad_norms)
+    plt.close(fig)
+    with pytest.raises(ValueError, match="quantity"):
+        plots.signal_per_layer(stats, "norm")
+
+
+def test_slider_frames_share_one_y_range():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from gdcore.plotting import backprop as plots
+
+    html = plots.gradient_flow_slider("sigmoid", "xavier_normal", depths=(2, 12), width=16,
+                                      n_samples=32)
+    first = mlp.gradient_flow(12, "sigmoid", "xavier_normal", width=16, n_samples=32)
+    assert f"{first.delta_var[0] / first.delta_var[-1]:.1e}." in html   # the alt text's end

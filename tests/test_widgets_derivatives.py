@@ -56,3 +56,30 @@ def test_widget_builds():
     slider = box.children[0].children[0]  # the first row of controls, above the figure
     slider.value = -3.0  # moving the slider must not raise
     assert slider.min == -12.0 and slider.max == 0.0
+
+
+@pytest.mark.parametrize("h", [0.5, 1e-4, 1e-10])
+def test_zoomed_explorer_shows_the_graph_minus_the_tangent(h):
+    hs = np.logspace(-12, 0, 50)
+    errors = np.array([secant_data(np.sin, 1.0, k, np.cos).error for k in hs])
+    fig, draw = plots.secant_explorer(np.sin, 1.0, np.cos, hs, errors, dpi=50, zoom=True)
+    data = secant_data(np.sin, 1.0, h, np.cos)
+    graph, secant, points, marker = draw(data)
+    s, resid = graph.get_data()
+    np.testing.assert_allclose(resid, np.sin(1.0 + h * s) - np.sin(1.0) - np.cos(1.0) * h * s)
+    assert points.get_data()[1][1] == pytest.approx((data.slope - np.cos(1.0)) * h)
+    assert marker.get_data()[0][0] == h
+    plt.close(fig)
+
+
+def test_roundoff_staircase_figure():
+    fig, s, resid = plots.roundoff_staircase_figure(np.sin, 1.0, np.cos, -np.sin(1.0))
+    # the computed deviation is the exact one within a few rounding units of sin(1)
+    assert np.max(np.abs(resid + np.sin(1.0) * s**2 / 2)) < 4 * np.spacing(np.sin(1.0))
+    plt.close(fig)
+
+
+def test_zoomed_widget_builds():
+    pytest.importorskip("ipywidgets")
+    box = secant_widget(np.sin, 1.0, np.cos, zoom=True)
+    box.children[0].children[0].value = -9.0

@@ -116,3 +116,52 @@ def test_explorer_builds():
     matplotlib.use("Agg")
     box = zoo.explorer(steps=10)
     assert box.children
+
+
+def test_lr_frame_labels_say_diverged_floor_box_and_two_digits():
+    from gdcore.plotting.zoo import lr_frame_labels
+
+    lrs = np.array([1e-3, 1.0])
+    sweeps = {name: zoo.trajectory(name, "rosenbrock", lr=lrs[:, None], steps=200)[1]
+              for name in ("sgd", "nesterov")}
+    problem = gd.functions.rosenbrock()
+    assert lr_frame_labels(problem, sweeps, lrs, 1)["sgd"] == "sgd: diverged"
+    small = lr_frame_labels(problem, sweeps, lrs, 0)
+    gap = sweeps["sgd"].final_loss[0] - problem.f_min
+    assert small["sgd"] == f"sgd: f = {gap:.1e}"            # two significant figures
+    # a box that the path leaves: the label says so
+    box = ((-2.0, 2.0), (-1.0, 2.6))
+    assert sweeps["nesterov"].xs[:, 0, 1].max() > 2.6
+    boxed = lr_frame_labels(problem, sweeps, lrs, 0, bounds=box)
+    assert boxed["nesterov"].endswith(", leaves the box")
+    assert not small["nesterov"].endswith(", leaves the box")
+    # a lane at the minimum is reported below the floor, not with rounding digits
+    at_min = gd.descend(problem, np.array([[1.0, 1.0]]), gd.optimizers.SGD(lr=1e-3), 3)
+    assert lr_frame_labels(problem, {"sgd": at_min}, lrs[:1], 0)["sgd"] == "sgd: f < 1e-16"
+
+
+def test_loss_curves_label_the_floor_only_when_reached():
+    import matplotlib.pyplot as plt
+
+    from gdcore.plotting.zoo import loss_curves
+
+    problem = gd.functions.quadratic(np.diag([1.0, 2.0]))
+    fast = gd.descend(problem, [1.0, 1.0], gd.optimizers.SGD(lr=0.5), 80)
+    slow = gd.descend(problem, [1.0, 1.0], gd.optimizers.SGD(lr=0.01), 80)
+    ax = loss_curves({"sgd": fast})
+    assert any("1e-16" in t.get_text() for t in ax.texts)
+    ax2 = loss_curves({"sgd": slow})
+    assert not ax2.texts
+    plt.close("all")
+
+
+def test_lane_bands_draws_the_median_and_quartiles():
+    import matplotlib.pyplot as plt
+
+    from gdcore.plotting.zoo import lane_bands
+
+    values = np.arange(1.0, 13.0).reshape(3, 4)            # 3 steps, 4 lanes
+    ax = lane_bands({"a": values}, log=False)
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), np.median(values, axis=1))
+    assert len(ax.collections) == 1
+    plt.close("all")

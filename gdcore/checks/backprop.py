@@ -11,7 +11,7 @@ from .. import autodiff, mlp, numdiff
 from ._core import NotSolved, Wrong, call_safely, expect_array, expect_number, is_stub, run_checks
 
 __all__ = ["check_two_layer_grads", "check_softplus_derivative", "check_tanh_init_std",
-           "check_stable_cross_entropy"]
+           "check_sigmoid_init_std", "check_stable_cross_entropy"]
 
 _SEEDS = (0, 1, 2)
 
@@ -183,6 +183,41 @@ def _check_tanh_init(answer):
 def check_tanh_init_std(answer=None) -> bool:
     """Exercise ex-backprop-tanh-init: σ(n_in) of N(0, σ²) weights that keeps the variance."""
     return run_checks("check_tanh_init_std", lambda: _check_tanh_init(answer))
+
+
+# ----------------------------------------------------------------------------- exercise 3b
+def _check_sigmoid_init(answer):
+    _need_callable(answer, "sigmoid_init_std(n)")
+    ns = (16, 100, 400)
+    sigmas = [expect_number(call_safely(answer, n), what=f"sigmoid_init_std({n})") for n in ns]
+    if any(s <= 0 for s in sigmas):
+        raise Wrong("a standard deviation must be positive")
+    if np.allclose(sigmas, sigmas[0]):
+        raise Wrong("your σ does not scale with n: δ_l W_lᵀ sums n terms, so its variance is "
+                    "n σ² times that of one term")
+    sigmas, ns = np.array(sigmas), np.array(ns)
+    # per-layer factor of Var δ near z = 0: n σ² σ'(0)², with σ'(0) = 1/4
+    factor = ns * sigmas ** 2 / 16.0
+    if np.allclose(factor, 1.0, rtol=0.05):
+        return
+    if np.allclose(factor, 1.0 / 16.0, rtol=0.05):
+        raise Wrong("this keeps n σ² = 1, as for tanh; but each sigmoid layer also multiplies "
+                    "δ by σ'(z) ≈ 1/4 near z = 0, so Var δ still falls 16× per layer")
+    if np.allclose(factor, 1.0 / 4.0, rtol=0.05):
+        raise Wrong("Var δ falls 4× per layer with this σ: the derivative σ'(0) = 1/4 "
+                    "multiplies δ, so it enters the variance squared")
+    if np.allclose(factor, 2.0 / 16.0, rtol=0.05):
+        raise Wrong("this is He's σ² = 2/n for ReLU; the sigmoid's derivative near 0 is 1/4, "
+                    "not a ReLU's 0-or-1")
+    if np.allclose(sigmas, 16.0 / ns, rtol=0.05):
+        raise Wrong("you returned the variance σ²; the standard deviation is its square root")
+    raise Wrong(f"wrong scale: with n = 100, Var δ_(l−1)/Var δ_l = {factor[1]:.3g} near z = 0, "
+                f"but keeping the back-propagated variance needs 1")
+
+
+def check_sigmoid_init_std(answer=None) -> bool:
+    """Exercise ex-backprop-sigmoid-init: σ(n) of N(0, σ²) weights for square sigmoid layers."""
+    return run_checks("check_sigmoid_init_std", lambda: _check_sigmoid_init(answer))
 
 
 # ----------------------------------------------------------------------------- exercise 4

@@ -8,6 +8,14 @@ many, sampling with replacement, …) and names the one that explains what it sa
 - ``check_max_stable_lr(fn)``: fn(A) = 2/L, L = λ_max(A), the largest step for which gradient
   descent on ½xᵀAx converges (every |1 − ηλᵢ| < 1).
 - ``check_optimal_step(fn)``: fn(A) = (η*, ρ) with η* = 2/(L+μ) and ρ = (κ−1)/(κ+1).
+- ``check_stable_lr_from_gradients(fn)``: fn(grad, d) estimates the largest stable step of an
+  unknown quadratic from at most ``GRADIENT_BUDGET`` calls of its gradient ``grad``.
+- ``check_lr_window(fn)``: fn(mu, L, steps, eps) = the interval of fixed steps η for which
+  ``steps`` updates shrink ‖x − x*‖ by ``eps`` from every start (or None when it is empty).
+- ``check_newton_stationary(fn)`` (part 3): fn(problem, x0, tol) = (x, kind), the stationary point
+  pure Newton reaches from x0 and whether it is a minimum, a maximum or a saddle.
+- ``check_damped_newton(fn)`` (part 3): fn(problem, x0, tol) = the iterates of Newton's method
+  with a backtracking line search, which must decrease f at every step.
 - ``check_linear_regression_gd(fn)``: fn(X, y, lr, steps) = θ after ``steps`` updates
   θ ← θ − η (2/n) Xᵀ(Xθ − y) from θ₀ = 0, shape (d,).
 - ``check_minibatch_indices(fn)``: fn(n, batch_size, rng) = one epoch of minibatches: a list of
@@ -18,8 +26,10 @@ import numpy as np
 
 from ._core import NotSolved, Wrong, call_safely, expect_array, expect_number, is_stub, run_checks
 
-__all__ = ["check_max_stable_lr", "check_optimal_step", "check_linear_regression_gd",
-           "check_minibatch_indices", "random_spd"]
+__all__ = ["check_max_stable_lr", "check_optimal_step", "check_stable_lr_from_gradients",
+           "check_lr_window", "check_newton_stationary", "check_damped_newton",
+           "check_linear_regression_gd", "check_minibatch_indices", "random_spd",
+           "GRADIENT_BUDGET"]
 
 
 def random_spd(rng, d, kappa):
@@ -197,20 +207,26 @@ def check_linear_regression_gd(answer=None):
             n, d = X.shape
             value = call_safely(answer, X.copy(), y.copy(), lr, steps)
             theta = expect_array(value, what="θ")
+            expected = _reference_gd(X, y, lr, steps)
             if theta.shape != (d,):
                 hint = ""
-                if theta.ndim == 2 and theta.shape[0] == n:
+                if theta.size == d and np.allclose(theta.ravel(), expected, rtol=1e-7,
+                                                   atol=1e-10):
+                    hint = " — the values are right: return theta.ravel()"
+                elif theta.ndim == 2 and theta.shape[0] == n:
                     hint = (" — θ became one number per sample: (n, 1) arrays such as "
                             "2*(y_pred − y)*X broadcast instead of summing; use X.T @ residual")
                 elif theta.ndim == 2:
                     hint = " — a (100,)/(100, 1) mix broadcast into a matrix; keep y of shape (n,)"
                 raise Wrong(f"shape {theta.shape} where {(d,)} was expected{hint}")
-            expected = _reference_gd(X, y, lr, steps)
             if np.allclose(theta, expected, rtol=1e-7, atol=1e-10):
                 continue
 
-            if np.mean((X @ theta - y) ** 2) > np.mean(y**2):  # f(θ) > f(0): it went uphill
-                raise Wrong("wrong sign: f increased after a step — that is gradient ascent "
+            # The specific mistakes first: a wrong factor can diverge too, and would otherwise
+            # be reported as a wrong sign by the uphill test below.
+            if np.allclose(theta, _reference_gd(X, y, lr, steps, factor=-1.0), rtol=1e-7,
+                           atol=1e-10):
+                raise Wrong("wrong sign: that is gradient ascent "
                             "(θ − η·Xᵀ(y − ŷ) adds the gradient)")
             for k in (steps - 1, steps + 1, steps - 2, steps + 2):
                 if np.allclose(theta, _reference_gd(X, y, lr, k), rtol=1e-7, atol=1e-10):
@@ -223,6 +239,9 @@ def check_linear_regression_gd(answer=None):
                 if np.allclose(theta, _reference_gd(X, y, lr, steps, factor=c), rtol=1e-7,
                                atol=1e-10):
                     raise Wrong(f"factor: your gradient is off by a factor {what}")
+            if np.mean((X @ theta - y) ** 2) > np.mean(y**2):  # f(θ) > f(0): it went uphill
+                raise Wrong("f increased after the steps: check the sign of the gradient "
+                            "and the size of the step")
             raise Wrong(f"after {steps} steps θ should be {np.array2string(expected, precision=4)}"
                         f", got {np.array2string(theta, precision=4)}")
 
@@ -297,3 +316,306 @@ def check_minibatch_indices(answer=None):
                         "randomness only from the rng argument")
 
     return run_checks("check_minibatch_indices", run)
+
+
+# --- the largest stable step, from gradient calls only ----------------------------------------
+
+GRADIENT_BUDGET = 100
+
+
+class _BudgetExceeded(Exception):
+    pass
+
+
+class _GradientOracle:
+    """∇f(x) = Ax − b of a hidden quadratic, counting calls; refuses anything but one (d,) x."""
+
+    def __init__(self, A, b):
+        self._A, self._b, self.calls = A, b, 0
+
+    def __call__(self, x):
+        x = np.asarray(x, dtype=float)
+        if x.shape != self._b.shape:
+            raise ValueError(f"grad takes one point of shape {self._b.shape}, got {x.shape}")
+        self.calls += 1
+        if self.calls > GRADIENT_BUDGET:
+            raise _BudgetExceeded
+        return self._A @ x - self._b
+
+
+def _hidden_quadratics():
+    rng = np.random.default_rng(20260303)
+    cases = []
+    for d, L, gap in ((200, 3.0, 0.8), (300, 0.02, 0.7), (150, 250.0, 0.75)):
+        Q, _ = np.linalg.qr(rng.normal(size=(d, d)))
+        lam = np.concatenate([[L], L * rng.uniform(1e-3, gap, d - 1)])
+        A = (Q * lam) @ Q.T
+        cases.append(((A + A.T) / 2, rng.normal(size=d), L))
+    return cases
+
+
+def check_stable_lr_from_gradients(answer=None):
+    """``answer(grad, d)``: the largest stable step of an unknown quadratic on ℝᵈ, to 0.1 %,
+    from at most ``GRADIENT_BUDGET`` calls of ``grad``."""
+
+    def run():
+        _stub_guard(answer)
+        for A, b, L in _hidden_quadratics():
+            d = len(b)
+            grad = _GradientOracle(A, b)
+            try:
+                value = answer(grad, d) if callable(answer) else call_safely(answer, grad, d)
+            except _BudgetExceeded:
+                raise Wrong(f"more than {GRADIENT_BUDGET} gradient calls for d = {d}: "
+                            "rebuilding the matrix column by column costs d calls; find another "
+                            "way") from None
+            except NotImplementedError:
+                raise NotSolved("replace `raise NotImplementedError` with your code") from None
+            except Exception as exc:  # noqa: BLE001 — student code
+                raise Wrong(f"your code raised {type(exc).__name__}: {exc}") from None
+            eta = expect_number(value, what="the step you returned")
+            truth = 2 / L
+            if _close(eta, truth, 1e-3):
+                continue
+            for factor, message in ((0.5, "off by a factor 2: you returned 1/L; gradient "
+                                          "descent on ½xᵀAx still contracts up to 2/L"),
+                                    (L * L / 2, "inverted: you returned an estimate of L, "
+                                                "not of the step 2/L"),
+                                    (L / 2 * L / 2, "inverted: you returned L/2, not 2/L")):
+                if _close(eta, truth * factor, 1e-2):
+                    raise Wrong(message)
+            if _close(eta, 2 / np.linalg.norm(b), 0.05) or eta < 0:
+                raise Wrong("the gradient of ½xᵀAx − bᵀx at x is Ax − b, not Ax: a product "
+                            "with A is a difference of two gradients")
+            effect = ("diverges: the estimate of the largest curvature is too small" if eta > truth
+                      else "is stable but smaller than necessary: the estimate of the largest "
+                           "curvature has not converged")
+            raise Wrong(f"for d = {d} you returned η = {eta:.5g}, {100 * abs(eta / truth - 1):.2g}"
+                        f" % off; gradient descent with that step {effect}")
+
+    return run_checks("check_stable_lr_from_gradients", run)
+
+
+# --- the window of steps that meet a budget ----------------------------------------------------
+
+def _window(mu, L, steps, eps):
+    r = eps ** (1.0 / steps)
+    lo, hi = (1 - r) / mu, (1 + r) / L
+    return (lo, hi) if lo <= hi else None
+
+
+_WINDOW_CASES = [(0.1, 1.0, 100, 1e-6), (0.5, 2.0, 20, 1e-3), (1.0, 1.0, 5, 1e-2),
+                 (0.01, 1.0, 300, 1e-3), (0.01, 1.0, 1000, 1e-3), (2.0, 50.0, 200, 1e-4),
+                 (0.1, 1.0, 50, 1e-6)]
+
+_WINDOW_MISTAKES = [
+    (lambda mu, L, k, e: _window(mu, L, 2 * k, e),
+     "squared: (ρ²)ᵏ ≤ ε is the condition for f − f*; the question asks for the distance"),
+    (lambda mu, L, k, e: (lambda r: ((1 - r) / L, (1 + r) / mu))(e ** (1 / k)),
+     "the window is too wide: the slow direction (μ) bounds η from below, the stiff one (L) "
+     "from above"),
+    (lambda mu, L, k, e: (lambda r: ((1 - r) / mu, (1 + r) / L))(e ** (1 / k)),
+     "the window can be empty: when the lower end exceeds the upper one no fixed step is fast "
+     "enough; return None"),
+    (lambda mu, L, k, e: (lambda r: ((1 - r) / mu, (1 + r) / L) if (1 - r) / mu <= (1 + r) / L
+                          else None)(1 - e / k),
+     "ρᵏ ≤ ε means ρ ≤ ε^(1/k), not ρ ≤ 1 − ε/k"),
+]
+
+
+def _same_window(got, truth):
+    if truth is None or got is None:
+        return got is None and truth is None
+    return _close(got[0], truth[0]) and _close(got[1], truth[1])
+
+
+def _as_window(value):
+    if value is None:
+        return None
+    if not isinstance(value, (tuple, list, np.ndarray)) or len(value) != 2:
+        raise Wrong(f"return a pair (low, high) or None, got {type(value).__name__}")
+    return (expect_number(value[0], what="low"), expect_number(value[1], what="high"))
+
+
+def check_lr_window(answer=None):
+    """``answer(mu, L, steps, eps)``: the interval (low, high) of fixed steps η for which
+    ``steps`` updates shrink ‖x − x*‖ by a factor ``eps`` from every start, or None."""
+
+    def run():
+        _stub_guard(answer)
+        got = []
+        for case in _WINDOW_CASES:
+            value = call_safely(answer, *case)
+            if value is Ellipsis:
+                raise NotSolved("your function returns a placeholder")
+            got.append((case, _as_window(value)))
+        if all(_same_window(g, _window(*c)) for c, g in got):
+            return
+        for mistake, message in _WINDOW_MISTAKES:
+            if all(_same_window(g, mistake(*c)) for c, g in got):
+                raise Wrong(message)
+        for (mu, L, k, e), g in got:
+            truth = _window(mu, L, k, e)
+            if _same_window(g, truth):
+                continue
+            if truth is None:
+                raise Wrong(f"for μ = {mu}, L = {L}, {k} steps, ε = {e:g} no fixed step is fast "
+                            f"enough, but you returned {g}")
+            if g is None:
+                raise Wrong(f"for μ = {mu}, L = {L}, {k} steps, ε = {e:g} some steps are fast "
+                            "enough, but you returned None")
+            worst = max(abs(1 - g[0] * mu), abs(1 - g[0] * L), abs(1 - g[1] * mu),
+                        abs(1 - g[1] * L)) ** k
+            raise Wrong(f"for μ = {mu}, L = {L}, {k} steps, ε = {e:g} you returned "
+                        f"({g[0]:.5g}, {g[1]:.5g}); at its ends the worst start shrinks by "
+                        f"{worst:.3g}, not by ε")
+
+    return run_checks("check_lr_window", run)
+
+
+# --- part 3: Newton's method ------------------------------------------------------------------
+
+def _well():
+    from ..functions import Problem
+
+    return Problem("tilted double well", 1,
+                   f=lambda x: x[..., 0] ** 4 - 3 * x[..., 0] ** 2 + x[..., 0],
+                   grad=lambda x: 4 * x ** 3 - 6 * x + 1,
+                   hess=lambda x: (12 * x ** 2 - 6)[..., None],
+                   bounds=[(-2.2, 2.2)])
+
+
+def _newton_problems():
+    from ..functions import himmelblau, quadratic, rosenbrock, saddle
+
+    # A saddle whose Hessian diagonal is positive: only its eigenvalues (−2, 6) tell.
+    rotated = quadratic(np.array([[2.0, -4.0], [-4.0, 2.0]]))
+    return {"well": _well(), "himmelblau": himmelblau(), "saddle": saddle(),
+            "rosenbrock": rosenbrock(), "rotated saddle": rotated}
+
+
+def _hess(problem, x):
+    return np.atleast_2d(problem.hess(x))
+
+
+def _kind(problem, x):
+    lam = np.linalg.eigvalsh(_hess(problem, x))
+    if np.all(lam > 0):
+        return "minimum"
+    if np.all(lam < 0):
+        return "maximum"
+    return "saddle"
+
+
+def _pure_newton(problem, x0, tol, max_steps=100):
+    x = np.asarray(x0, dtype=float)
+    for _ in range(max_steps):
+        g = problem.grad(x)
+        if np.linalg.norm(g) <= tol:
+            break
+        x = x - np.linalg.solve(_hess(problem, x), g)
+    return x
+
+
+_STATIONARY_CASES = [("well", [0.3]), ("well", [-2.0]), ("well", [1.6]), ("well", [0.05]),
+                     ("himmelblau", [0.0, 0.0]), ("himmelblau", [0.5, 3.0]),
+                     ("himmelblau", [2.5, 2.5]), ("himmelblau", [-3.0, 0.5]),
+                     ("saddle", [1.0, 0.7]),
+                     # f'' < 0 at the start, yet Newton lands on a minimum: the kind is read
+                     # at the end point, not at x0
+                     ("well", [0.65]), ("rotated saddle", [1.0, 0.5])]
+
+
+def check_newton_stationary(answer=None):
+    """``answer(problem, x0, tol)`` must return ``(x, kind)``: where pure Newton from ``x0``
+    stops (‖∇f‖ ≤ tol) and ``kind`` ∈ {"minimum", "maximum", "saddle"}."""
+
+    def run():
+        _stub_guard(answer)
+        problems = _newton_problems()
+        tol = 1e-10
+        for name, x0 in _STATIONARY_CASES:
+            problem = problems[name]
+            x0 = np.array(x0, dtype=float)
+            value = call_safely(answer, problem, x0.copy(), tol)
+            if is_stub(value):
+                raise NotSolved("your function returns a placeholder")
+            if not isinstance(value, (tuple, list)) or len(value) != 2:
+                raise Wrong(f"return a pair (x, kind), got {type(value).__name__}")
+            x = expect_array(value[0], (problem.dim,), what="x")
+            kind = value[1]
+            truth = _pure_newton(problem, x0, tol)
+            start = f"{name} from x0 = {np.array2string(x0, precision=2)}"
+            if not np.allclose(x, truth, atol=1e-6):
+                if np.linalg.norm(problem.grad(x)) <= 1e-6 and _kind(problem, x) == "minimum":
+                    raise Wrong(f"{start}: you returned a minimum, but Newton's iteration "
+                                "goes to the stationary point its quadratic model points at, "
+                                "which here is not a minimum: did you descend instead?")
+                raise Wrong(f"{start}: you returned x = {np.array2string(x, precision=4)}; "
+                            "Newton's iteration stops elsewhere")
+            if kind not in ("minimum", "maximum", "saddle"):
+                raise Wrong(f"kind must be 'minimum', 'maximum' or 'saddle', got {kind!r}")
+            if kind != _kind(problem, truth):
+                raise Wrong(f"{start}: the point is right but it is a {_kind(problem, truth)}, "
+                            f"not a {kind}: look at the signs of all Hessian eigenvalues")
+
+    return run_checks("check_newton_stationary", run)
+
+
+_DAMPED_CASES = [("rosenbrock", [-1.2, 1.0]), ("rosenbrock", [0.0, 2.0]),
+                 ("himmelblau", [0.0, 0.0]), ("himmelblau", [-0.3, -0.9]),
+                 ("well", [0.3]), ("well", [0.1])]
+_DAMPED_MAX_STEPS = 100
+
+
+def check_damped_newton(answer=None):
+    """``answer(problem, x0, tol)`` must return the iterates (k + 1, d) of a damped Newton
+    method that lowers f at every step and stops at a minimum with ‖∇f‖ ≤ tol."""
+
+    def run():
+        _stub_guard(answer)
+        problems = _newton_problems()
+        tol = 1e-6
+        for name, x0 in _DAMPED_CASES:
+            problem = problems[name]
+            x0 = np.array(x0, dtype=float)
+            value = call_safely(answer, problem, x0.copy(), tol)
+            xs = expect_array(value, what="the iterates")
+            start = f"{name} from x0 = {np.array2string(x0, precision=2)}"
+            if xs.ndim != 2 or xs.shape[1] != problem.dim:
+                raise Wrong(f"return the iterates as an array of shape (k + 1, {problem.dim}), "
+                            f"got shape {xs.shape}")
+            if not np.allclose(xs[0], x0):
+                raise Wrong(f"{start}: the first row must be the start point")
+            f = np.array([float(problem.f(x)) for x in xs])
+            rose = np.flatnonzero(f[1:] > f[:-1] + 1e-12 * np.abs(f[:-1]))
+            if rose.size:
+                k = int(rose[0])
+                raise Wrong(f"{start}: f rose at step {k + 1} ({f[k]:.4g} → {f[k + 1]:.4g}): a "
+                            "full Newton step can overshoot; shrink it until f decreases enough")
+            if len(xs) - 1 > _DAMPED_MAX_STEPS:
+                raise Wrong(f"{start}: {len(xs) - 1} steps; Newton's method with a line search "
+                            f"needs far fewer than {_DAMPED_MAX_STEPS} here — are you taking "
+                            "gradient steps?")
+            gnorm = np.linalg.norm(problem.grad(xs[-1]))
+            if gnorm > tol:
+                stuck = any(_kind(problem, x) != "minimum" for x in xs[-3:])
+                hint = (": stuck where the Hessian is not positive definite, so the Newton "
+                        "direction need not point downhill — use another descent direction "
+                        "there" if stuck else "")
+                raise Wrong(f"{start}: stopped with ‖∇f‖ = {gnorm:.2g} > tol after "
+                            f"{len(xs) - 1} steps{hint}")
+            if _kind(problem, xs[-1]) != "minimum":
+                raise Wrong(f"{start}: stopped at a {_kind(problem, xs[-1])}, not a minimum: "
+                            "where the Hessian is not positive definite the Newton direction "
+                            "need not point downhill")
+            # near the minimum the full Newton step must be taken: the last step is Newton's
+            x, prev = xs[-1], xs[-2] if len(xs) > 1 else None
+            if prev is not None and np.linalg.norm(problem.grad(prev)) < 1e-3:
+                newton = prev - np.linalg.solve(_hess(problem, prev), problem.grad(prev))
+                if not np.allclose(x, newton, rtol=1e-8, atol=1e-12):
+                    raise Wrong(f"{start}: the last step is not the full Newton step; try the "
+                                "full step first and shrink it only when f does not decrease "
+                                "enough")
+
+    return run_checks("check_damped_newton", run)

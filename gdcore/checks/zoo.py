@@ -71,7 +71,7 @@ def _pair(value, what):
 def check_nesterov_step(nesterov_step=None) -> bool:
     """``nesterov_step(theta, b, g, lr, momentum) -> (theta_new, b_new)``, torch semantics.
 
-    b_t = μ b_{t-1} + g_t,  θ_t = θ_{t-1} − η (g_t + μ b_t). Compared with
+    b_t = β b_{t-1} + g_t,  θ_t = θ_{t-1} − η (g_t + β b_t). Compared with
     ``gdcore.optimizers.SGD(lr, momentum, nesterov=True)`` from random states.
     """
 
@@ -92,20 +92,20 @@ def check_nesterov_step(nesterov_step=None) -> bool:
                         "nesterov_step")
             got_theta, got_b = _raw(out[0], (d,)), _raw(out[1], (d,))
             _diagnose(got_b, want_b, [
-                (b, "the buffer you return was not updated: b_t = μ b_{t-1} + g_t"),
+                (b, "the buffer you return was not updated: b_t = β b_{t-1} + g_t"),
                 (mu * b + (1 - mu) * g,
-                 "you damped the gradient, b = μ b + (1 − μ) g: torch's momentum adds g undamped"),
-                (-(mu * b + g), "wrong sign in the buffer: b_t = μ b_{t-1} + g_t"),
-            ], "the buffer b_t does not match μ b_{t-1} + g_t")
+                 "you damped the gradient, b = β b + (1 − β) g: torch's momentum adds g undamped"),
+                (-(mu * b + g), "wrong sign in the buffer: b_t = β b_{t-1} + g_t"),
+            ], "the buffer b_t does not match β b_{t-1} + g_t")
             _diagnose(got_theta, want_theta, [
                 (theta + lr * (g + mu * want_b), "wrong sign: the step must go against g"),
                 (theta - lr * want_b,
-                 "that is heavy-ball momentum (θ − η b_t); Nesterov looks ahead: "
-                 "θ − η (g + μ b_t)"),
+                 "that is heavy-ball momentum, θ − η b_t (the same as g + β b with the old "
+                 "buffer b_{t-1}); Nesterov looks ahead with the new one: θ − η (g + β b_t)"),
                 (theta - lr * (want_b + mu * want_b),
-                 "momentum applied twice: add μ b_t to the gradient g_t, not to b_t"),
+                 "momentum applied twice: add β b_t to the gradient g_t, not to b_t"),
                 (theta - (g + mu * want_b), "the learning rate η is missing from the step"),
-            ], "θ_t does not match θ_{t-1} − η (g_t + μ b_t)")
+            ], "θ_t does not match θ_{t-1} − η (g_t + β b_t)")
 
     return run_checks("check_nesterov_step", check)
 
@@ -158,9 +158,12 @@ def check_adagrad_lr(adagrad_effective_lr=None) -> bool:
     def check():
         fn = _function(adagrad_effective_lr, "adagrad_effective_lr(grads, lr, eps)")
         rng = np.random.default_rng(11)
-        for T in (6, 15, 40):
-            grads = rng.normal(size=T) + np.sign(rng.normal(size=T)) * 0.5
-            lr, eps = float(rng.uniform(0.05, 1.0)), 1e-10
+        # The last case has gradients so small that ε matters: it tells ε outside the root
+        # (torch's η/(√G_t + ε)) from ε inside it.
+        for T, scale, eps in ((6, 1.0, 1e-10), (15, 1.0, 1e-10), (40, 1.0, 1e-10),
+                              (10, 1e-6, 1e-8)):
+            grads = scale * (rng.normal(size=T) + np.sign(rng.normal(size=T)) * 0.5)
+            lr = float(rng.uniform(0.05, 1.0))
             opt = optimizers.Adagrad(lr=lr, eps=eps)
             theta, state, want = np.zeros(1), opt.init(np.zeros(1)), []
             for g in grads:
@@ -181,6 +184,8 @@ def check_adagrad_lr(adagrad_effective_lr=None) -> bool:
                  "you averaged the squared gradients (RMSprop-like); Adagrad sums them, which is "
                  "why its steps shrink like 1/√t"),
                 (lr * np.sqrt(G), "you multiplied by √G_t; Adagrad divides by it"),
+                (lr / np.sqrt(G + eps),
+                 "ε is inside the square root; torch adds it outside: η/(√G_t + ε)"),
             ], "does not match η/(√G_t + ε) with G_t = g_1² + … + g_t²")
 
     return run_checks("check_adagrad_lr", check)

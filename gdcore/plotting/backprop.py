@@ -13,7 +13,7 @@ from .. import autodiff, mlp
 from .base import static_slider
 
 __all__ = ["draw_graph", "gradient_flow_figure", "draw_gradient_flow", "gradient_flow_slider",
-           "activation_histograms", "graph_layout"]
+           "activation_histograms", "graph_layout", "signal_per_layer"]
 
 _ACT_COLORS = {"sigmoid": "#d62728", "tanh": "#1f77b4", "relu": "#2ca02c", "identity": "#7f7f7f"}
 
@@ -93,22 +93,26 @@ def draw_graph(root_or_graph, ax=None, *, show_grad=True, show_local=True, verti
         width = per_x * (max(xs) - min(xs) + 1.2)
         height = per_y * (max(ys) - min(ys) + 1.2)
         _, ax = plt.subplots(figsize=(min(width, 12), min(height, 14)))
-    gap_x, gap_y = (0.0, 0.27) if vertical else (0.22, 0.0)   # half a box, where arrows stop
+    boxes = {}
+    for node in nodes:
+        x, y = pos[node["id"]]
+        is_input = not node["op"] or node["op"] in ("input", "const")
+        boxes[node["id"]] = ax.text(
+            x, y, _node_text(node, show_grad), ha="center", va="center", fontsize=fontsize,
+            bbox={"boxstyle": "round,pad=0.3", "fc": "#deebf7" if is_input else "#fee6ce",
+                  "ec": "0.3", "lw": 0.8})
     for p, c, d in edges:
         (x0, y0), (x1, y1) = pos[p], pos[c]
-        ax.annotate("", xy=(x1 - gap_x, y1 + gap_y), xytext=(x0 + gap_x, y0 - gap_y),
-                    arrowprops={"arrowstyle": "->", "color": "0.45", "lw": 1.0})
+        # Clipped to the two boxes, whatever their size (a constant's box is one line high).
+        ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
+                    arrowprops={"arrowstyle": "->", "color": "0.45", "lw": 1.0,
+                                "patchA": boxes[p].get_bbox_patch(),
+                                "patchB": boxes[c].get_bbox_patch()})
         if show_local:
             ax.text(0.5 * (x0 + x1) + (0.06 if vertical else 0.0),
                     0.5 * (y0 + y1) + (0.0 if vertical else 0.08), f"{d:.3g}", fontsize=fontsize,
                     color="#b35806", ha="left" if vertical else "center",
                     va="center" if vertical else "bottom")
-    for node in nodes:
-        x, y = pos[node["id"]]
-        is_input = not node["op"] or node["op"] in ("input", "const")
-        ax.text(x, y, _node_text(node, show_grad), ha="center", va="center", fontsize=fontsize,
-                bbox={"boxstyle": "round,pad=0.3", "fc": "#deebf7" if is_input else "#fee6ce",
-                      "ec": "0.3", "lw": 0.8})
     ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
     ax.set_ylim(min(ys) - 0.6, max(ys) + 0.6)
     ax.axis("off")
@@ -134,22 +138,49 @@ def activation_histograms(ax, stats, *, layers=None, bins=50, color=None):
 
 
 def gradient_flow_figure(*, dpi=80):
-    """Empty two-panel figure (gradient norms per layer | activation histograms): (fig, axes)."""
+    """Empty two-panel figure (back-propagated signal per layer | activation histograms)."""
     fig, axes = plt.subplots(1, 2, figsize=(8.6, 3.4), dpi=dpi)   # 688 px at 80 dpi: page width
     fig.subplots_adjust(left=0.1, right=0.98, bottom=0.15, top=0.9, wspace=0.28)
     return fig, axes
 
 
-def draw_gradient_flow(axes, stats, *, title="", ylim=(1e-14, 1e4)):
-    """(Re)draw both panels for one ``mlp.LayerStats``: ‖∂L/∂W_l‖ on a log scale, histograms."""
+QUANTITIES = ("delta_var", "grad_norm")
+
+
+def signal_per_layer(stats, quantity="delta_var"):
+    """What the left panel plots, per layer l = 1 (next to the input) … L (the output layer).
+
+    "delta_var": Var δ_l / Var δ_out with δ_l = ∂L/∂z_l, the back-propagated signal relative to
+    the one that enters at the output — the quantity that vanishes or explodes.
+    "grad_norm": ‖∂L/∂W_l‖_F, the weight gradients, which can stay level while δ_l vanishes
+    (the activations h_l of ∂L/∂W_l = h_lᵀ δ_l may grow as δ_l shrinks).
+    """
+    if quantity not in QUANTITIES:
+        raise ValueError(f"quantity must be one of {QUANTITIES}, got {quantity!r}")
+    if quantity == "grad_norm":
+        return np.asarray(stats.grad_norms, dtype=float)
+    return np.asarray(stats.delta_var, dtype=float) / stats.delta_var[-1]
+
+
+_YLABELS = {"delta_var": r"Var $\partial L/\partial z_l$ / Var $\partial L/\partial z_{\rm out}$",
+            "grad_norm": r"$\|\partial L/\partial W_l\|$"}
+
+
+def draw_gradient_flow(axes, stats, *, title="", ylim=None, quantity="delta_var"):
+    """(Re)draw both panels for one ``mlp.LayerStats``: the signal per layer on a log scale
+    (see ``signal_per_layer``) and the activation histograms. ``ylim`` defaults to a range
+    that holds a 30-layer sigmoid network, so that frames of a slider compare."""
+    values = signal_per_layer(stats, quantity)
+    if ylim is None:
+        ylim = (1e-40, 1e4) if quantity == "delta_var" else (1e-14, 1e4)
     ax_norm, ax_hist = axes
     ax_norm.cla()
     ax_hist.cla()
-    layers = np.arange(1, len(stats.grad_norms) + 1)
-    ax_norm.semilogy(layers, np.maximum(stats.grad_norms, 1e-300), "o-", ms=3)
+    layers = np.arange(1, len(values) + 1)
+    ax_norm.semilogy(layers, np.maximum(values, 1e-300), "o-", ms=3)
     ax_norm.set_ylim(*ylim)
     ax_norm.set_xlabel("layer (1 = next to the input)")
-    ax_norm.set_ylabel(r"$\|\partial L/\partial W_l\|$")
+    ax_norm.set_ylabel(_YLABELS[quantity])
     ax_norm.set_title(title, fontsize=9)
     ax_norm.grid(True, which="major", alpha=0.3)
     ax_norm.xaxis.set_major_locator(MaxNLocator(integer=True))   # layers are whole numbers
@@ -159,30 +190,39 @@ def draw_gradient_flow(axes, stats, *, title="", ylim=(1e-14, 1e4)):
 
 
 def gradient_flow_slider(activation, init, depths=(2, 4, 6, 8, 10, 12, 14, 16, 18, 20), *,
-                         width=64, n_samples=128, seed=0, residual=False, dpi=80, alt=None):
+                         width=64, n_samples=128, seed=0, residual=False, dpi=80, alt=None,
+                         quantity="delta_var"):
     """Static HTML/JS slider over network depth for one activation/init pair.
 
-    ``alt`` describes the figure for readers who cannot see it; the default names the panels and
-    states what the slider changes: ‖∂L/∂W₁‖/‖∂L/∂W_last‖ at the smallest and largest depth.
+    The left panel is ``signal_per_layer(stats, quantity)`` on one y-range for all frames (so
+    that frames compare); the right one the hidden activations. ``alt`` describes the figure
+    for readers who cannot see it; the default names the panels and states what the slider
+    changes: the first layer's value relative to the output's at the smallest and largest depth.
     """
     fig, axes = gradient_flow_figure(dpi=dpi)
     depths = list(depths)
-
-    def stats_at(depth):
-        return mlp.gradient_flow(depth, activation, init, width=width, n_samples=n_samples,
-                                 seed=seed, residual=residual)
+    stats = [mlp.gradient_flow(depth, activation, init, width=width, n_samples=n_samples,
+                               seed=seed, residual=residual) for depth in depths]
+    values = [signal_per_layer(s, quantity) for s in stats]
+    low = min(float(np.min(v[v > 0])) if np.any(v > 0) else 1.0 for v in values)
+    high = max(float(np.max(v)) for v in values)
+    ylim = (10.0 ** (np.floor(np.log10(low)) - 1), 10.0 ** (np.ceil(np.log10(high)) + 1))
 
     def update(k):
-        draw_gradient_flow(axes, stats_at(depths[k]),
-                           title=f"{activation}, {init}, depth {depths[k]}")
+        draw_gradient_flow(axes, stats[k], title=f"{activation}, {init}, depth {depths[k]}",
+                           ylim=ylim, quantity=quantity)
 
     update(0)
     if alt is None:
-        ratios = [stats_at(d).grad_norms[0] / stats_at(d).grad_norms[-1]
-                  for d in (depths[0], depths[-1])]
-        alt = (f"Left: the gradient norm of each layer's weights on a log scale; right: "
+        ratios = [v[0] / v[-1] for v in (values[0], values[-1])]
+        what = ("the variance of the back-propagated gradient ∂L/∂z_l of each layer, relative to "
+                "the output layer's" if quantity == "delta_var"
+                else "the gradient norm of each layer's weights")
+        first = ("the first layer's variance, relative to the output layer's" if
+                 quantity == "delta_var" else
+                 "the first layer's gradient norm, relative to the last layer's")
+        alt = (f"Left: {what}, on a log scale; right: "
                f"histograms of the hidden activations; for a {activation} network with {init} "
                f"initialisation. The slider sets the depth from {depths[0]} to {depths[-1]} "
-               f"layers; the first layer's gradient norm, relative to the last layer's, goes "
-               f"from {ratios[0]:.1e} to {ratios[1]:.1e}.")
+               f"layers; {first}, goes from {ratios[0]:.1e} to {ratios[1]:.1e}.")
     return static_slider(fig, update, len(depths), alt=alt)

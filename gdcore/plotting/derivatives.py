@@ -14,6 +14,7 @@ from .base import contour
 __all__ = [
     "STENCIL_COLORS", "secants_figure", "secant_explorer", "difference_errors_figure",
     "partials_figure", "taylor_errors_figure", "curvature_figure", "grad_check_figure",
+    "roundoff_staircase_figure",
 ]
 
 # The same colour for a difference stencil in every figure of the chapter.
@@ -50,14 +51,22 @@ def secants_figure(f, x0, hs, fprime, *, xlim, label="f"):
 
 
 def secant_explorer(f, x0, fprime, hs, errors, *, xlim=None, label="f", dpi=None,
-                    figsize=(8.6, 3.4)):
+                    figsize=(8.6, 3.4), zoom=False):
     """Secant of ``f`` at ``x0`` (left) and forward-difference error vs h (right).
 
     ``hs``, ``errors``: the full error curve drawn once. Returns ``(fig, draw)``; ``draw(data)``
     takes a ``SecantData`` and moves the secant, its two points, the error marker and the titles.
     The default size is the book's text width at dpi 80 (688 px), so the static slider's frames
     are shown unscaled and its labels stay readable.
+
+    ``zoom=True``: the left panel follows h. It shows, on x0 − h ≤ x ≤ x0 + 2h, the computed
+    f(x) − f(x0) − f'(x0)(x − x0) (the graph with the tangent subtracted) and the secant minus
+    the tangent, so every frame differs: a parabola of height ∝ h² while truncation dominates,
+    the round-off staircase of the computed f once h²|f''| is near ε|f|.
     """
+    if zoom:
+        return _secant_zoom_explorer(f, x0, fprime, hs, errors, label=label, dpi=dpi,
+                                     figsize=figsize)
     xlim = xlim if xlim is not None else (x0 - 1.5, x0 + 1.5)
     fig, (ax, ax_err) = plt.subplots(1, 2, figsize=figsize, dpi=dpi)
     xs, ys = _curve(f, xlim, n=200)
@@ -98,6 +107,79 @@ def secant_explorer(f, x0, fprime, hs, errors, *, xlim=None, label="f", dpi=None
         return secant, points, marker
 
     return fig, draw
+
+
+def _error_axis(ax_err, hs, errors):
+    tiny = np.finfo(float).tiny  # an exact zero error would vanish from a log axis
+    ax_err.loglog(hs, np.maximum(errors, tiny), color=STENCIL_COLORS["forward"], lw=1)
+    (marker,) = ax_err.loglog([], [], "o", color="crimson", ms=7)
+    ax_err.set_ylim(max(np.min(errors[errors > 0]) / 3, 1e-17), np.max(errors) * 3)
+    ax_err.set_xlabel("step h", fontsize=10)
+    ax_err.set_ylabel("|secant slope − f′(x₀)|", fontsize=10)
+    for axis in (ax_err.xaxis, ax_err.yaxis):
+        axis.set_major_locator(LogLocator(numticks=5))
+        axis.set_major_formatter(FuncFormatter(lambda v, _: f"1e{np.log10(v):.0f}"))
+    ax_err.minorticks_off()
+    ax_err.grid(True, which="major", alpha=0.3)
+    return marker
+
+
+def _secant_zoom_explorer(f, x0, fprime, hs, errors, *, label, dpi, figsize):
+    fig, (ax, ax_err) = plt.subplots(1, 2, figsize=figsize, dpi=dpi)
+    y0, slope0 = float(f(x0)), float(fprime(x0))
+    ax.axhline(0.0, color="black", ls="--", lw=1, label="tangent")
+    (graph,) = ax.plot([], [], color="black", lw=1.5, drawstyle="steps-mid",
+                       label=f"computed {label}(x) − tangent")
+    (secant,) = ax.plot([], [], color=STENCIL_COLORS["forward"], lw=1.5,
+                        label="secant − tangent")
+    (points,) = ax.plot([], [], "o", color=STENCIL_COLORS["forward"], ms=5)
+    ax.set_xlabel("(x − x₀) / h", fontsize=10)
+    ax.legend(fontsize=8, loc="lower left")
+    marker = _error_axis(ax_err, hs, errors)
+    tiny = np.finfo(float).tiny
+    for a in (ax, ax_err):
+        a.tick_params(labelsize=9)
+        a.set_title(" ", fontsize=10)
+    fig.tight_layout()
+    s = np.linspace(-1.0, 2.0, 301)
+
+    def draw(data):
+        h = data.h
+        resid = np.array([float(f(x0 + h * si)) for si in s]) - y0 - slope0 * h * s
+        line = (data.slope - slope0) * h * s
+        graph.set_data(s, resid)
+        secant.set_data(s, line)
+        points.set_data([0.0, 1.0], [0.0, data.y[1] - y0 - slope0 * h])
+        top = max(np.max(np.abs(resid)), np.max(np.abs(line)), tiny)
+        ax.set_xlim(s[0], s[-1])
+        ax.set_ylim(-1.15 * top, 1.15 * top)
+        ax.set_ylabel(f"{label}(x) − tangent", fontsize=10)
+        marker.set_data([h], [max(data.error, tiny)])
+        ax.set_title(f"h = {h:.1e}, slope = {data.slope:.10f}", fontsize=10)
+        ax_err.set_title(f"error = {data.error:.1e}", fontsize=10)
+        return graph, secant, points, marker
+
+    return fig, draw
+
+
+def roundoff_staircase_figure(f, x0, fprime, fsecond, s_max=1e-7, n=2001, label="f"):
+    r"""The computed f(x0 + s) − f(x0) − s f'(x0) for |s| ≤ ``s_max``, beside the exact
+    second-order term ½ f''(x0) s²: the rounding of f shows as a staircase of ulp-sized steps.
+    Returns ``(fig, s, residual)``."""
+    s = np.linspace(-s_max, s_max, n)
+    y0, slope0 = float(f(x0)), float(fprime(x0))
+    residual = f(x0 + s) - y0 - s * slope0
+    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    ax.plot(s, residual, color="black", lw=1, drawstyle="steps-mid",
+            label=rf"computed ${label}(x_0 + s) - {label}(x_0) - s\,{label}'(x_0)$")
+    ax.plot(s, 0.5 * fsecond * s**2, "--", color=STENCIL_COLORS["central"], lw=1.5,
+            label=rf"exact: $\frac{{1}}{{2}}{label}''(x_0)\,s^2$")
+    ax.set_xlabel("$s$")
+    ax.set_ylabel("deviation from the tangent")
+    ax.set_title("at this scale the computed function is a staircase")
+    ax.legend(fontsize=8.5, loc="lower center")
+    fig.tight_layout()
+    return fig, s, residual
 
 
 def difference_errors_figure(hs, errors, *, models=None, optimal=None, fits=None):

@@ -97,17 +97,39 @@ def regimes(ks, xs, etas, L, *, titles=None, figsize=(10, 2.6), ncols=None):
     return fig
 
 
-def trajectories(problem, runs, *, titles=None, figsize=(10, 3.8), bounds=None, levels=25):
+def trajectories(problem, runs, *, titles=None, figsize=(10, 3.8), bounds=None, levels=25,
+                 axes=None, directions=None):
     """Side-by-side contour plots; ``runs`` is a list (one per panel) of lists of
-    ``(xs, label, colour)`` with ``xs`` of shape (steps + 1, 2). ``problem`` may be a list too."""
+    ``(xs, label, colour)`` with ``xs`` of shape (steps + 1, 2). ``problem`` may be a list too.
+
+    ``axes``: draw into these axes (one per panel) instead of a new figure, so that a figure can
+    put other panels beside the trajectories. ``directions``: per panel, a list of
+    ``(vector, label)`` drawn as dashed white lines through the first minimizer (the
+    eigen-directions of a quadratic, say).
+    """
     problems = problem if isinstance(problem, (list, tuple)) else [problem] * len(runs)
-    fig, axes = plt.subplots(1, len(runs), figsize=figsize, constrained_layout=True)
+    if axes is None:
+        fig, axes = plt.subplots(1, len(runs), figsize=figsize, constrained_layout=True)
+    else:
+        if len(axes) != len(runs):
+            raise ValueError(f"axes must hold one axes per panel ({len(runs)}), got {len(axes)}")
+        fig = axes[0].figure
     for j, ax in enumerate(np.atleast_1d(axes)):
         _contour(problems[j], ax, levels=levels, bounds=bounds)
         for xs, label, c in runs[j]:
             finite = np.all(np.isfinite(xs), axis=-1)
             ax.plot(xs[finite, 0], xs[finite, 1], "o-", ms=2.5, lw=1.1, color=c, label=label)
             ax.plot(xs[0, 0], xs[0, 1], "s", ms=5, color=c)
+        (x_lo, x_hi), (y_lo, y_hi) = bounds if bounds is not None else problems[j].bounds
+        reach = 2 * max(x_hi - x_lo, y_hi - y_lo)
+        center = np.asarray(problems[j].minimizers[0], dtype=float)
+        for vector, label in (directions[j] if directions is not None else []):
+            u = np.asarray(vector, dtype=float) / np.linalg.norm(vector)
+            ax.plot(*(center + np.outer([-reach, reach], u)).T, color="w", lw=0.8, ls="--")
+            ax.annotate(label, center + 0.4 * min(x_hi - x_lo, y_hi - y_lo) * u, color="w",
+                        fontsize=11)
+        ax.set_xlim(x_lo, x_hi)
+        ax.set_ylim(y_lo, y_hi)
         for m in problems[j].minimizers:
             ax.plot(m[0], m[1], "*", color="white", ms=11, mec="k", mew=0.6)
         if titles is not None:
@@ -147,7 +169,12 @@ def lr_sweep(etas, final_loss, diverged, *, marks=(), initial_loss=None, figsize
 
 def loss_curves(curves, *, xlabel="step", ylabel="$f - f^*$", ax=None, logy=True, logx=False,
                 title=None, figsize=(5, 3.4)):
-    """Several loss curves on one axes; ``curves`` is a list of ``(x, y, label, colour)``."""
+    """Several loss curves on one axes; ``curves`` is a list of ``(x, y, label, colour)``.
+
+    ``logx=True`` with a curve that starts at x = 0 (step 0, the start point) uses a symmetric
+    log axis, linear below the smallest positive x: a plain log axis would drop x = 0 and make
+    every curve start at its first update instead of at the initial loss.
+    """
     if ax is None:
         fig, ax = plt.subplots(figsize=figsize, constrained_layout=True)
     else:
@@ -158,7 +185,16 @@ def loss_curves(curves, *, xlabel="step", ylabel="$f - f^*$", ax=None, logy=True
     if logy:
         ax.set_yscale("log")
     if logx:
-        ax.set_xscale("log")
+        xs = np.concatenate([np.ravel(np.asarray(x, dtype=float)) for x, *_ in curves])
+        if np.any(xs < 0):
+            raise ValueError("logx needs x ≥ 0")
+        if np.any(xs == 0):
+            # linear up to the power of ten at or below the first positive x
+            linthresh = 10.0 ** np.floor(np.log10(xs[xs > 0].min()))
+            ax.set_xscale("symlog", linthresh=linthresh, linscale=0.5)
+            ax.set_xlim(left=0)
+        else:
+            ax.set_xscale("log")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if title:
@@ -207,7 +243,12 @@ class DescentPanel:
     """
 
     def __init__(self, problem, *, figsize=(8.4, 3.4), dpi=80, bounds=None, f_min=None,
-                 levels=18):
+                 levels=18, loss_ylim=None):
+        """``loss_ylim=(low, high)`` fixes the loss axis for every frame, so that the frames of a
+        slider can be compared; by default (None) each ``update`` fits the axis to its curve."""
+        if loss_ylim is not None and not 0 < loss_ylim[0] < loss_ylim[1]:
+            raise ValueError(f"loss_ylim must be (low, high) with 0 < low < high, got {loss_ylim}")
+        self.loss_ylim = loss_ylim
         self.problem = problem
         self.f_min = problem.f_min if f_min is None else f_min
         # A Figure outside pyplot: it is shown only when a widget displays it or a static
@@ -282,7 +323,9 @@ class DescentPanel:
             self.banner.set_text("")
         self.ax_loss.set_xlim(0, max(len(losses) - 1, 1))
         shown = np.maximum(gap[ok], _TINY)
-        if shown.size:
+        if self.loss_ylim is not None:
+            self.ax_loss.set_ylim(*self.loss_ylim)
+        elif shown.size:
             lo, hi = shown.min(), shown.max()
             self.ax_loss.set_ylim(max(lo / 3, _TINY), max(hi * 3, lo * 10))
         self.title.set_text(title)

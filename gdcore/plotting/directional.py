@@ -1,6 +1,6 @@
 r"""Figures of chapter 2: directional derivatives, the gradient and level sets.
 
-Notation as in the chapter: a point x, a unit direction u, the slice g(t) = f(x + t u), the
+Notation as in the chapter: a point x, a unit direction u, the slice φ(t) = f(x + t u), the
 directional derivative D_u f(x) = g'(0) = ∇f(x)·u and the curvature along u, κ = uᵀ∇²f(x)u.
 Every function returns the ``Figure`` (and, for the interactive figure, an ``update`` function
 that moves artists); the notebook decides what to show.
@@ -27,8 +27,8 @@ DESCENT = "#1f77b4"     # D_u f < 0
 
 
 def slice_figure(problem, x, u, *, span=1.0, n=201):
-    r"""Left: contours of f with the line x + t u. Right: the slice g(t) = f(x + t u) and its
-    tangent g(0) + t D_u f(x), with D_u f(x) = ∇f(x)·u (u unit)."""
+    r"""Left: contours of f with the line x + t u. Right: the slice φ(t) = f(x + t u) and its
+    tangent φ(0) + t D_u f(x), with D_u f(x) = ∇f(x)·u (u unit)."""
     x, u = np.asarray(x, dtype=float), np.asarray(u, dtype=float)
     t = np.linspace(-span, span, n)
     line = x + t[:, None] * u
@@ -42,7 +42,7 @@ def slice_figure(problem, x, u, *, span=1.0, n=201):
     ax_c.set_aspect("equal")
     ax_c.legend(loc="lower left", fontsize=9, framealpha=0.9)
     ax_c.set_title(r"the line through $x$ along $u$")
-    ax_s.plot(t, g, color="black", label=r"$g(t) = f(x + t\,u)$")
+    ax_s.plot(t, g, color="black", label=r"$\varphi(t) = f(x + t\,u)$")
     ax_s.plot(t, g[n // 2] + slope * t, "--", color=MODEL,
               label=rf"tangent, slope $D_u f(x) = {slope:.2f}$")
     ax_s.plot(0, g[n // 2], "o", color="black")
@@ -57,7 +57,7 @@ def slice_figure(problem, x, u, *, span=1.0, n=201):
 def polar_figure(angles, slopes, grad):
     r"""D_u f over the angle of u, once in polar form and once against the angle.
 
-    In polar form r = |D_u f| = ‖∇f‖ |cos θ| draws two circles of diameter ‖∇f‖ through the
+    In polar form r = |D_u f| = ‖∇f‖ |cos ψ| draws two circles of diameter ‖∇f‖ through the
     origin: the ascent half (D_u f > 0, green) around ∇f, the descent half (blue) around −∇f.
     """
     angles, slopes = np.asarray(angles, dtype=float), np.asarray(slopes, dtype=float)
@@ -97,7 +97,7 @@ def polar_figure(angles, slopes, grad):
     for value, col in ((up_deg, ASCENT), (down_deg, DESCENT)):
         ax_c.axvline(value, color=col, lw=1, ls=":")
     ax_c.set_xlabel(r"angle of $u$ (degrees from the $x_1$-axis)")
-    ax_c.set_ylabel(r"$D_u f(x) = \|\nabla f\|\cos\theta$")
+    ax_c.set_ylabel(r"$D_u f(x) = \|\nabla f\|\cos\psi$")
     ax_c.set_xlim(deg[0], deg[-1])
     ax_c.set_ylim(-1.3 * norm, 1.3 * norm)
     ax_c.set_title("the same numbers against the angle", fontsize=10)
@@ -143,15 +143,15 @@ def level_set_figure(problem, points, *, grid=13, tangents=None, level_point=Non
 
 
 def locality_figure(t, g, slope, curvature, *, tol, t_tol):
-    r"""Left: the slice g(t), its linear model g(0) + t D_u f and the quadratic model
+    r"""Left: the slice φ(t), its linear model φ(0) + t D_u f and the quadratic model
     + ½ κ t², with the band where the linear model is within ``tol``. Right: the error of the
     linear model against t on log-log axes, with the second-order prediction ½|κ| t²."""
     t, g = np.asarray(t, dtype=float), np.asarray(g, dtype=float)
     g0 = float(np.interp(0.0, t, g))
     linear = g0 + slope * t
     fig, (ax_l, ax_e) = plt.subplots(1, 2, figsize=(8.5, 3.9))
-    ax_l.plot(t, g, color="black", lw=2, label=r"$g(t) = f(x + t\,u)$")
-    ax_l.plot(t, linear, "--", color=MODEL, label=r"linear model $g(0) + t\,D_u f$")
+    ax_l.plot(t, g, color="black", lw=2, label=r"$\varphi(t) = f(x + t\,u)$")
+    ax_l.plot(t, linear, "--", color=MODEL, label=r"linear model $\varphi(0) + t\,D_u f$")
     ax_l.plot(t, linear + 0.5 * curvature * t**2, ":", color=DESCENT,
               label=r"quadratic model $+\frac{1}{2}\kappa t^2$")
     # the interval around t = 0 on which the linear model stays within tol of f
@@ -179,7 +179,7 @@ def locality_figure(t, g, slope, curvature, *, tol, t_tol):
     ax_e.axhline(tol, color=MODEL, lw=1, label=f"tolerance {tol:g}")
     ax_e.axvline(t_tol, color="grey", lw=1, label=rf"$t_{{tol}} = {t_tol:.3f}$")
     ax_e.set_xlabel("$t$")
-    ax_e.set_ylabel(r"$|g(t) - g(0) - t\,D_u f|$")
+    ax_e.set_ylabel(r"$|\varphi(t) - \varphi(0) - t\,D_u f|$")
     ax_e.legend(fontsize=8.5)
     ax_e.set_title("error of the linear model: slope 2")
     fig.tight_layout()
@@ -211,7 +211,7 @@ def descent_step_figure(eta, phi, f0, grad_norm_sq, curvature, *, eta_cross):
 
 def directional_figure(problem, view, *, ylim=None, dpi=None):
     r"""The interactive figure: contours with the point x, the direction u, ∇f/‖∇f‖ and the line
-    x + t u (left), and the slice g(t) with its tangent of slope D_u f (right).
+    x + t u (left), and the slice φ(t) with its tangent of slope D_u f (right).
 
     ``view`` is what :func:`gdcore.widgets.directional.directional_view` returns. Returns
     ``(fig, update)``; ``update(view)`` moves the artists to a new view (nothing is redrawn
@@ -220,13 +220,21 @@ def directional_figure(problem, view, *, ylim=None, dpi=None):
     fig, (ax_c, ax_s) = plt.subplots(1, 2, figsize=(8.6, 3.7), dpi=dpi)
     contour(problem, ax_c, n=120)
     (line,) = ax_c.plot([], [], color=DIRECTION, lw=2)
+    # arrows a fifth of the box wide, the white one outlined in black to stand out
     arrows = ax_c.quiver([0, 0], [0, 0], [1, 1], [0, 0], color=[DIRECTION, GRADIENT],
-                         angles="xy", scale_units="xy", scale=1, width=0.012)
+                         angles="xy", scale_units="xy", scale=1, width=0.02,
+                         edgecolor="black", linewidth=0.8, zorder=4)
+    (x_lo, x_hi), (y_lo, y_hi) = problem.bounds
+    gx, gy = np.meshgrid(np.linspace(x_lo, x_hi, 160), np.linspace(y_lo, y_hi, 160))
+    gz = problem.f(np.stack([gx, gy], axis=-1))
+    level = {"set": None}
     (dot,) = ax_c.plot([], [], "o", color="black")
     ax_c.set_aspect("equal")
-    ax_c.legend([line, arrows], [r"line $x + t\,u$", r"red $u$, white $\nabla f/\|\nabla f\|$"],
-                loc="lower left", fontsize=9)
-    (curve,) = ax_s.plot([], [], color="black", lw=2, label=r"$g(t) = f(x + t\,u)$")
+    (level_key,) = ax_c.plot([], [], color="yellow", lw=1.5)
+    ax_c.legend([line, arrows, level_key],
+                [r"line $x + t\,u$", r"red $u$, white $\nabla f/\|\nabla f\|$",
+                 "contour through $x$"], loc="lower left", fontsize=8)
+    (curve,) = ax_s.plot([], [], color="black", lw=2, label=r"$\varphi(t) = f(x + t\,u)$")
     (tangent,) = ax_s.plot([], [], "--", color=MODEL, label=r"tangent, slope $D_u f$")
     (origin,) = ax_s.plot([], [], "o", color="black")
     ax_s.set_xlabel("$t$")
@@ -234,7 +242,11 @@ def directional_figure(problem, view, *, ylim=None, dpi=None):
 
     def update(v):
         line.set_data(v.line[:, 0], v.line[:, 1])
-        scale = 0.12 * (problem.bounds[0][1] - problem.bounds[0][0])
+        scale = 0.2 * (problem.bounds[0][1] - problem.bounds[0][0])
+        if level["set"] is not None:
+            level["set"].remove()
+        level["set"] = ax_c.contour(gx, gy, gz, levels=[v.fx], colors="yellow",
+                                    linewidths=1.5, zorder=3)
         arrows.set_offsets(np.stack([v.x, v.x]))
         arrows.set_UVC(scale * np.array([v.u[0], v.grad_unit[0]]),
                        scale * np.array([v.u[1], v.grad_unit[1]]))
@@ -254,8 +266,8 @@ def directional_figure(problem, view, *, ylim=None, dpi=None):
         # static slider's frames.
         ax_c.set_title(f"x = ({v.x[0]:.2f}, {v.x[1]:.2f}),  angle of u = {v.angle_deg:.0f}°",
                        fontsize=10, y=1.0)
-        ax_s.set_title(f"slope along u:  ∇f·u = {v.slope:.2f} = ‖∇f‖ cos θ,  "
-                       f"θ = {v.theta_deg:.0f}°", fontsize=10, y=1.0)
+        ax_s.set_title(f"slope along u:  ∇f·u = {v.slope:.2f} = ‖∇f‖ cos ψ,  "
+                       f"ψ = {v.theta_deg:.0f}°", fontsize=10, y=1.0)
         return line, arrows, dot, curve, tangent, origin
 
     update(view)

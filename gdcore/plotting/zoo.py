@@ -14,9 +14,12 @@ from matplotlib.ticker import LogLocator, NullLocator
 from .base import color, contour, path, static_slider
 
 __all__ = [
-    "surface", "race_figure", "loss_curves", "race_slider", "lr_slider", "schedules_figure",
-    "coefficient_paths", "posterior_figure", "explorer_figure",
+    "surface", "race_figure", "loss_curves", "race_slider", "lr_slider", "lr_frame_labels",
+    "schedules_figure", "lane_bands", "coefficient_paths", "posterior_figure", "explorer_figure",
 ]
+
+#: f − f* is drawn at this floor when it is smaller (a log axis cannot show 0 or rounding noise)
+FLOOR = 1e-16
 
 
 def surface(problem, ax=None, *, bounds=None, n=200, levels=30, log=True):
@@ -69,19 +72,36 @@ def _xs(run):
 
 
 def _gap(losses, f_min):
-    """f − f_min, floored at 1e-16 so that a log axis can show it (NaN stays NaN)."""
+    """f − f_min, floored at FLOOR = 1e-16 so that a log axis can show it (NaN stays NaN)."""
     losses = np.asarray(losses, dtype=float)
-    return losses if f_min is None else np.maximum(losses - f_min, 1e-16)
+    return losses if f_min is None else np.maximum(losses - f_min, FLOOR)
+
+
+def _label_floor(ax):
+    """A dotted line and a note at FLOOR: curves lying on it are below 1e-16, not at it."""
+    ax.axhline(FLOOR, color="0.4", lw=0.7, ls=":")
+    ax.annotate("below 1e-16: drawn at 1e-16", (0.99, FLOOR), xycoords=("axes fraction", "data"),
+                xytext=(0, 3), textcoords="offset points", ha="right", va="bottom",
+                fontsize=7, color="0.3")
 
 
 def loss_curves(runs, *, ax=None, f_min=0.0, log=True, title=None):
-    """Loss (minus ``f_min``) against the step for each named run ``{name: Trace}``."""
+    """Loss (minus ``f_min``) against the step for each named run ``{name: Trace}``.
+
+    On a log axis a gap below ``FLOOR`` (1e-16) is drawn at FLOOR, and the floor is labelled
+    whenever a curve reaches it.
+    """
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 3.5))
+    floored = False
     for name, run in runs.items():
-        ax.plot(_gap(run.losses, f_min), color=color(name), label=name, lw=1.3)
+        gap = _gap(run.losses, f_min)
+        ax.plot(gap, color=color(name), label=name, lw=1.3)
+        floored |= f_min is not None and bool(np.any(gap <= FLOOR))
     if log:
         ax.set_yscale("log")
+        if floored:
+            _label_floor(ax)
     ax.set_xlabel("step $t$")
     ax.set_ylabel("$f - f^*$" if f_min is not None else "$f$")
     if title:
@@ -152,16 +172,42 @@ def race_slider(problem, runs, *, frames=40, f_min="problem", bounds=None, dpi=8
     return static_slider(fig, update, len(ks), alt=alt, frame_format="jpeg")
 
 
-def lr_slider(problem, sweeps, lrs, *, dpi=80, bounds=None, ncols=5, alt=None):
+def lr_frame_labels(problem, sweeps, lrs, i, *, bounds=None):
+    """The panel titles of frame ``i`` of :func:`lr_slider`: ``{name: text}``.
+
+    The text is the final f − f* to two significant figures ("f < 1e-16" below the floor), or
+    "diverged" for a lane that blew up; ", leaves the box" is added when some iterate lies
+    outside the plotted region, where its drawn path is cut at the edge.
+    """
+    (x_lo, x_hi), (y_lo, y_hi) = bounds if bounds is not None else problem.bounds
+    f_min = getattr(problem, "f_min", None) or 0.0
+    labels = {}
+    for name, trace in sweeps.items():
+        xs = np.asarray(trace.xs)[:, i]
+        gap = float(np.asarray(trace.losses)[-1, i]) - f_min
+        if not np.isfinite(gap):
+            labels[name] = f"{name}: diverged"
+            continue
+        tail = "f < 1e-16" if gap < FLOOR else f"f = {gap:.1e}"
+        inside = ((x_lo <= xs[:, 0]) & (xs[:, 0] <= x_hi)
+                  & (y_lo <= xs[:, 1]) & (xs[:, 1] <= y_hi))
+        if not inside.all():
+            tail += ", leaves the box"
+        labels[name] = f"{name}: {tail}"
+    return labels
+
+
+def lr_slider(problem, sweeps, lrs, *, dpi=80, bounds=None, ncols=3, alt=None):
     """Offline HTML player over the learning rate: one panel per optimizer.
 
     ``sweeps`` maps a name to a Trace whose lanes are the learning rates ``lrs`` (xs of shape
-    (steps + 1, len(lrs), 2)); frame i shows lane i of every optimizer.
+    (steps + 1, len(lrs), 2)); frame i shows lane i of every optimizer, its panel titled by
+    :func:`lr_frame_labels`. Three columns keep the panels readable in a book's text column.
     """
     names = list(sweeps)
     nrows = int(np.ceil(len(names) / ncols))
     with plt.rc_context({"figure.dpi": dpi}):
-        fig, axes = plt.subplots(nrows, ncols, figsize=(2.0 * ncols, 2.0 * nrows + 0.5),
+        fig, axes = plt.subplots(nrows, ncols, figsize=(3.0 * ncols, 2.6 * nrows + 0.5),
                                  sharex=True, sharey=True)
     axes = np.atleast_1d(axes).ravel()
     lines, labels = {}, {}
@@ -171,23 +217,22 @@ def lr_slider(problem, sweeps, lrs, *, dpi=80, bounds=None, ncols=5, alt=None):
                                  markeredgecolor="white", markeredgewidth=0.3)
         ax.plot(*problem.minimizers[0], "*", color="white", markersize=10,
                 markeredgecolor="black")
-        labels[name] = ax.set_title(name, fontsize=10)
+        labels[name] = ax.set_title(name, fontsize=11)
         ax.set_xticks([])  # the same surface in every panel: its axes carry no information
         ax.set_yticks([])
     for ax in axes[len(names):]:
         ax.axis("off")
-    heading = fig.suptitle("", fontsize=13)
-    fig.tight_layout()
+    heading = fig.suptitle(f"{problem.name}: learning rate", fontsize=13)
+    fig.tight_layout(rect=(0, 0, 1, 0.97))  # room for the heading above the top row
 
     def update(i):
         heading.set_text(f"{problem.name}, {len(sweeps[names[0]].xs) - 1} steps, "
-                         f"learning rate η = {lrs[i]:.0e}")
+                         f"learning rate η = {lrs[i]:.1e}")
+        texts = lr_frame_labels(problem, sweeps, lrs, i, bounds=bounds)
         for name in names:
             xs = np.asarray(sweeps[name].xs)[:, i]
             lines[name].set_data(xs[:, 0], xs[:, 1])
-            loss = np.asarray(sweeps[name].losses)[:, i]
-            tail = "diverged" if np.isnan(loss[-1]) else f"f = {loss[-1]:.0e}"
-            labels[name].set_text(f"{name}: {tail}")
+            labels[name].set_text(texts[name])
 
     return static_slider(fig, update, len(lrs), alt=alt, frame_format="jpeg")
 
@@ -202,6 +247,26 @@ def schedules_figure(schedules, steps, *, ax=None):
     ax.set_xlabel("step $t$")
     ax.set_ylabel(r"learning rate $\eta_t$")
     ax.legend(fontsize=8)
+    return ax
+
+
+def lane_bands(curves, *, ax=None, log=True, labels=None):
+    """Median and interquartile band over lanes: ``{name: array (steps, lanes)}``.
+
+    For runs repeated over seeds (one lane per seed): the median says what a typical run does,
+    the band how much one seed's curve can differ from it.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.5, 3.6))
+    for k, (name, values) in enumerate(curves.items()):
+        values = np.asarray(values, dtype=float)
+        lo, mid, hi = np.percentile(values, [25, 50, 75], axis=1)
+        c = f"C{k}"
+        ax.plot(mid, color=c, lw=1.2, label=labels[name] if labels else name)
+        ax.fill_between(np.arange(len(mid)), lo, hi, color=c, alpha=0.18, lw=0)
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel("step $t$")
     return ax
 
 

@@ -13,12 +13,12 @@ __all__ = ["gradient_flow_state", "gradient_flow_widget"]
 
 def gradient_flow_state(depth, activation, init, *, width=64, n_samples=128, seed=0,
                         residual=False):
-    """The LayerStats the widget shows plus a title: (stats, title)."""
+    """The LayerStats the widget shows plus a title with Var δ₁/Var δ_out: (stats, title)."""
     stats = mlp.gradient_flow(depth, activation, init, width=width, n_samples=n_samples,
                               seed=seed, residual=residual)
     skip = ", residual" if residual else ""
-    ratio = stats.grad_norms[0] / stats.grad_norms[-1]
-    title = f"{activation}, {init}{skip}, depth {depth}: ‖∂L/∂W₁‖/‖∂L/∂W_out‖ = {ratio:.1e}"
+    ratio = stats.delta_var[0] / stats.delta_var[-1]
+    title = f"{activation}, {init}{skip}, depth {depth}: Var δ₁/Var δ_out = {ratio:.1e}"
     return stats, title
 
 

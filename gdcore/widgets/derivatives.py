@@ -41,18 +41,20 @@ def secant_data(f, x0, h, fprime=None) -> SecantData:
     return SecantData(h=h, x=x, y=y, slope=slope, error=error)
 
 
-def secant_widget(f, x0, fprime, *, log10_h=(-12.0, 0.0), start=-1.0, xlim=None, label="f"):
+def secant_widget(f, x0, fprime, *, log10_h=(-12.0, 0.0), start=-1.0, xlim=None, label="f",
+                  zoom=False):
     """A slider for log10 h that moves the secant of ``f`` at ``x0`` and its error marker.
 
     The figure is built once; each slider move only changes artist data (``set_data``) and shows
-    the same figure again.
+    the same figure again. ``zoom=True``: the left panel follows h (see ``secant_explorer``).
     """
     import ipywidgets as widgets
 
     lo, hi = log10_h
     hs = np.logspace(lo, hi, 241)
     errors = np.array([secant_data(f, x0, h, fprime).error for h in hs])
-    fig, draw = plots.secant_explorer(f, x0, fprime, hs, errors, xlim=xlim, label=label)
+    fig, draw = plots.secant_explorer(f, x0, fprime, hs, errors, xlim=xlim, label=label,
+                                       zoom=zoom)
     slider = widgets.FloatSlider(value=start, min=lo, max=hi, step=0.05, description="log₁₀ h",
                                  continuous_update=True, readout_format=".2f")
     return live_figure(fig, {"log_h": slider},

@@ -4,8 +4,8 @@ r"""Chapter 2's live widget: a point x, a direction angle, and what the gradient
 :func:`directional_widget` only wires sliders to it and moves the artists of
 :func:`gdcore.plotting.directional.directional_figure`.
 
-    u = (cos α, sin α),   D_u f(x) = ∇f(x)·u = ‖∇f(x)‖ cos θ,
-    the line x + t u and the tangent g(0) + t D_u f of the slice g(t) = f(x + t u).
+    u = (cos α, sin α),   D_u f(x) = ∇f(x)·u = ‖∇f(x)‖ cos ψ (ψ the angle between u and ∇f),
+    the line x + t u and the tangent φ(0) + t D_u f of the slice φ(t) = f(x + t u).
 """
 
 from typing import NamedTuple
@@ -30,7 +30,7 @@ class DirectionalView(NamedTuple):
     fx: float              # f(x)
     t: np.ndarray          # distances along u, (n,)
     line: np.ndarray       # x + t u, (n, 2)
-    heights: np.ndarray    # g(t) = f(x + t u), (n,)
+    heights: np.ndarray    # φ(t) = f(x + t u), (n,)
     tangent: np.ndarray    # g(0) + t D_u f(x), (n,)
 
 
