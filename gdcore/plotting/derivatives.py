@@ -82,17 +82,7 @@ def secant_explorer(f, x0, fprime, hs, errors, *, xlim=None, label="f", dpi=None
     ax.legend(fontsize=9, loc="lower right")
 
     tiny = np.finfo(float).tiny  # an exact zero error would vanish from a log axis
-    ax_err.loglog(hs, np.maximum(errors, tiny), color=STENCIL_COLORS["forward"], lw=1)
-    (marker,) = ax_err.loglog([], [], "o", color="crimson", ms=7)
-    ax_err.set_ylim(max(np.min(errors[errors > 0]) / 3, 1e-17), np.max(errors) * 3)
-    ax_err.set_xlabel("step h", fontsize=10)
-    ax_err.set_ylabel("|secant slope − f′(x₀)|", fontsize=10)
-    # Few ticks and plain-text titles: each frame of the static slider redraws them all.
-    for axis in (ax_err.xaxis, ax_err.yaxis):
-        axis.set_major_locator(LogLocator(numticks=5))
-        axis.set_major_formatter(FuncFormatter(lambda v, _: f"1e{np.log10(v):.0f}"))
-    ax_err.minorticks_off()
-    ax_err.grid(True, which="major", alpha=0.3)
+    marker = _error_axis(ax_err, hs, errors)
     for a in (ax, ax_err):
         a.tick_params(labelsize=9)
         a.set_title(" ", fontsize=10)  # reserve the room that draw() fills in
@@ -116,6 +106,7 @@ def _error_axis(ax_err, hs, errors):
     ax_err.set_ylim(max(np.min(errors[errors > 0]) / 3, 1e-17), np.max(errors) * 3)
     ax_err.set_xlabel("step h", fontsize=10)
     ax_err.set_ylabel("|secant slope − f′(x₀)|", fontsize=10)
+    # Few ticks and plain-text titles: each frame of the static slider redraws them all.
     for axis in (ax_err.xaxis, ax_err.yaxis):
         axis.set_major_locator(LogLocator(numticks=5))
         axis.set_major_formatter(FuncFormatter(lambda v, _: f"1e{np.log10(v):.0f}"))
