@@ -158,15 +158,22 @@ def check_softplus_derivative(answer=None) -> bool:
 
 
 # ----------------------------------------------------------------------------- exercise 3
-def _check_tanh_init(answer):
-    _need_callable(answer, "tanh_init_std(n_in)")
-    ns = (16, 100, 400)
-    sigmas = [expect_number(call_safely(answer, n), what=f"tanh_init_std({n})") for n in ns]
+def _init_stds(answer, name, argument, ns, not_scaling):
+    """σ(n) for each n of ``ns``: positive numbers that change with n, else Wrong."""
+    _need_callable(answer, f"{name}({argument})")
+    sigmas = [expect_number(call_safely(answer, n), what=f"{name}({n})") for n in ns]
     if any(s <= 0 for s in sigmas):
         raise Wrong("a standard deviation must be positive")
     if np.allclose(sigmas, sigmas[0]):
-        raise Wrong("your σ does not scale with n_in: z = Σᵢ wᵢ hᵢ sums n_in terms, so "
-                    "Var z = n_in σ² Var h")
+        raise Wrong(not_scaling)
+    return sigmas
+
+
+def _check_tanh_init(answer):
+    ns = (16, 100, 400)
+    sigmas = _init_stds(answer, "tanh_init_std", "n_in", ns,
+                        "your σ does not scale with n_in: z = Σᵢ wᵢ hᵢ sums n_in terms, so "
+                        "Var z = n_in σ² Var h")
     gains = np.array([s * s * n for s, n in zip(sigmas, ns, strict=True)])  # n σ², want 1
     if np.allclose(gains, 1.0, rtol=0.15):
         return
@@ -187,14 +194,10 @@ def check_tanh_init_std(answer=None) -> bool:
 
 # ----------------------------------------------------------------------------- exercise 3b
 def _check_sigmoid_init(answer):
-    _need_callable(answer, "sigmoid_init_std(n)")
     ns = (16, 100, 400)
-    sigmas = [expect_number(call_safely(answer, n), what=f"sigmoid_init_std({n})") for n in ns]
-    if any(s <= 0 for s in sigmas):
-        raise Wrong("a standard deviation must be positive")
-    if np.allclose(sigmas, sigmas[0]):
-        raise Wrong("your σ does not scale with n: δ_l W_lᵀ sums n terms, so its variance is "
-                    "n σ² times that of one term")
+    sigmas = _init_stds(answer, "sigmoid_init_std", "n", ns,
+                        "your σ does not scale with n: δ_l W_lᵀ sums n terms, so its variance is "
+                        "n σ² times that of one term")
     sigmas, ns = np.array(sigmas), np.array(ns)
     # per-layer factor of Var δ near z = 0: n σ² σ'(0)², with σ'(0) = 1/4
     factor = ns * sigmas ** 2 / 16.0

@@ -526,18 +526,23 @@ _STATIONARY_CASES = [("well", [0.3]), ("well", [-2.0]), ("well", [1.6]), ("well"
                      ("well", [0.65]), ("rotated saddle", [1.0, 0.5])]
 
 
+def _newton_answers(answer, cases, tol):
+    """(problem, x0, answer's value, description) for each (problem name, x0) case."""
+    problems = _newton_problems()
+    for name, x0 in cases:
+        problem, x0 = problems[name], np.array(x0, dtype=float)
+        value = call_safely(answer, problem, x0.copy(), tol)
+        yield problem, x0, value, f"{name} from x0 = {np.array2string(x0, precision=2)}"
+
+
 def check_newton_stationary(answer=None):
     """``answer(problem, x0, tol)`` must return ``(x, kind)``: where pure Newton from ``x0``
     stops (‖∇f‖ ≤ tol) and ``kind`` ∈ {"minimum", "maximum", "saddle"}."""
 
     def run():
         _stub_guard(answer)
-        problems = _newton_problems()
         tol = 1e-10
-        for name, x0 in _STATIONARY_CASES:
-            problem = problems[name]
-            x0 = np.array(x0, dtype=float)
-            value = call_safely(answer, problem, x0.copy(), tol)
+        for problem, x0, value, start in _newton_answers(answer, _STATIONARY_CASES, tol):
             if is_stub(value):
                 raise NotSolved("your function returns a placeholder")
             if not isinstance(value, (tuple, list)) or len(value) != 2:
@@ -545,7 +550,6 @@ def check_newton_stationary(answer=None):
             x = expect_array(value[0], (problem.dim,), what="x")
             kind = value[1]
             truth = _pure_newton(problem, x0, tol)
-            start = f"{name} from x0 = {np.array2string(x0, precision=2)}"
             if not np.allclose(x, truth, atol=1e-6):
                 if np.linalg.norm(problem.grad(x)) <= 1e-6 and _kind(problem, x) == "minimum":
                     raise Wrong(f"{start}: you returned a minimum, but Newton's iteration "
@@ -574,14 +578,9 @@ def check_damped_newton(answer=None):
 
     def run():
         _stub_guard(answer)
-        problems = _newton_problems()
         tol = 1e-6
-        for name, x0 in _DAMPED_CASES:
-            problem = problems[name]
-            x0 = np.array(x0, dtype=float)
-            value = call_safely(answer, problem, x0.copy(), tol)
+        for problem, x0, value, start in _newton_answers(answer, _DAMPED_CASES, tol):
             xs = expect_array(value, what="the iterates")
-            start = f"{name} from x0 = {np.array2string(x0, precision=2)}"
             if xs.ndim != 2 or xs.shape[1] != problem.dim:
                 raise Wrong(f"return the iterates as an array of shape (k + 1, {problem.dim}), "
                             f"got shape {xs.shape}")
