@@ -129,6 +129,15 @@ def test_lr_frame_labels_say_diverged_floor_box_and_two_digits():
     small = lr_frame_labels(problem, sweeps, lrs, 0)
     gap = sweeps["sgd"].final_loss[0] - problem.f_min
     assert small["sgd"] == f"sgd: f = {gap:.1e}"            # two significant figures
+    # a lane whose end a start 1e-12 away changes (round-off decides it) shows no digits; a
+    # settled one keeps them
+    start = np.asarray(zoo.SURFACES["rosenbrock"][1], dtype=float)
+    runs = [zoo.trajectory("rmsprop", "rosenbrock", lr=lrs[:, None], steps=1000,
+                           momentum=0.0, x0=x0)[1] for x0 in (start, start * (1 + 1e-12))]
+    labels = [lr_frame_labels(problem, {"rmsprop": runs[0]}, lrs, k,
+                              nudged={"rmsprop": runs[1]})["rmsprop"] for k in (0, 1)]
+    assert labels[1].startswith("rmsprop: f chaotic")
+    assert labels[0].startswith("rmsprop: f = ")
     # a box that the path leaves: the label says so
     box = ((-2.0, 2.0), (-1.0, 2.6))
     assert sweeps["nesterov"].xs[:, 0, 1].max() > 2.6

@@ -172,12 +172,15 @@ def race_slider(problem, runs, *, frames=40, f_min="problem", bounds=None, dpi=8
     return static_slider(fig, update, len(ks), alt=alt, frame_format="jpeg")
 
 
-def lr_frame_labels(problem, sweeps, lrs, i, *, bounds=None):
+def lr_frame_labels(problem, sweeps, lrs, i, *, bounds=None, nudged=None):
     """The panel titles of frame ``i`` of :func:`lr_slider`: ``{name: text}``.
 
     The text is the final f − f* to two significant figures ("f < 1e-16" below the floor), or
     "diverged" for a lane that blew up; ", leaves the box" is added when some iterate lies
-    outside the plotted region, where its drawn path is cut at the edge.
+    outside the plotted region, where its drawn path is cut at the edge. ``nudged``: the same
+    sweeps from a start a few last bits away; a lane whose two final values differ by more than
+    1e-3 of their size is chaotic — round-off decides its end, and another machine would print
+    other digits — and says "f chaotic" instead of its digits.
     """
     (x_lo, x_hi), (y_lo, y_hi) = bounds if bounds is not None else problem.bounds
     f_min = getattr(problem, "f_min", None) or 0.0
@@ -188,7 +191,13 @@ def lr_frame_labels(problem, sweeps, lrs, i, *, bounds=None):
         if not np.isfinite(gap):
             labels[name] = f"{name}: diverged"
             continue
-        tail = "f < 1e-16" if gap < FLOOR else f"f = {gap:.1e}"
+        if gap < FLOOR:
+            tail = "f < 1e-16"
+        elif nudged is not None and not abs(
+                float(np.asarray(nudged[name].losses)[-1, i]) - f_min - gap) <= 1e-3 * gap:
+            tail = "f chaotic"
+        else:
+            tail = f"f = {gap:.1e}"
         inside = ((x_lo <= xs[:, 0]) & (xs[:, 0] <= x_hi)
                   & (y_lo <= xs[:, 1]) & (xs[:, 1] <= y_hi))
         if not inside.all():
@@ -197,7 +206,7 @@ def lr_frame_labels(problem, sweeps, lrs, i, *, bounds=None):
     return labels
 
 
-def lr_slider(problem, sweeps, lrs, *, dpi=80, bounds=None, ncols=3, alt=None):
+def lr_slider(problem, sweeps, lrs, *, dpi=80, bounds=None, ncols=3, alt=None, nudged=None):
     """Offline HTML player over the learning rate: one panel per optimizer.
 
     ``sweeps`` maps a name to a Trace whose lanes are the learning rates ``lrs`` (xs of shape
@@ -228,7 +237,7 @@ def lr_slider(problem, sweeps, lrs, *, dpi=80, bounds=None, ncols=3, alt=None):
     def update(i):
         heading.set_text(f"{problem.name}, {len(sweeps[names[0]].xs) - 1} steps, "
                          f"learning rate η = {lrs[i]:.1e}")
-        texts = lr_frame_labels(problem, sweeps, lrs, i, bounds=bounds)
+        texts = lr_frame_labels(problem, sweeps, lrs, i, bounds=bounds, nudged=nudged)
         for name in names:
             xs = np.asarray(sweeps[name].xs)[:, i]
             lines[name].set_data(xs[:, 0], xs[:, 1])
