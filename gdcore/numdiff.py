@@ -157,6 +157,16 @@ GRAD_CHECK_THRESHOLDS = (
 )
 
 
+def _both_gradients(f, grad, x, h):
+    """(analytic, central-difference) gradients at x, of the same shape, else ValueError."""
+    x = np.asarray(x, dtype=float)
+    g = grad(x) if callable(grad) else np.asarray(grad, dtype=float)
+    g_num = numerical_gradient(f, x, h)
+    if g.shape != g_num.shape:
+        raise ValueError(f"grad(x) has shape {g.shape}, expected {g_num.shape}")
+    return g, g_num
+
+
 def grad_check(f, grad, x, h=None):
     r"""Relative error between the analytic gradient and a central-difference one:
 
@@ -169,11 +179,7 @@ def grad_check(f, grad, x, h=None):
     stationary point ‖g‖ ≈ 0 and the ratio is dominated by noise — check at random points.
     ``grad`` is a function or an already computed gradient array.
     """
-    x = np.asarray(x, dtype=float)
-    g = grad(x) if callable(grad) else np.asarray(grad, dtype=float)
-    g_num = numerical_gradient(f, x, h)
-    if g.shape != g_num.shape:
-        raise ValueError(f"grad(x) has shape {g.shape}, expected {g_num.shape}")
+    g, g_num = _both_gradients(f, grad, x, h)
     diff = np.linalg.norm(g - g_num, axis=-1)
     scale = np.linalg.norm(g, axis=-1) + np.linalg.norm(g_num, axis=-1)
     rel = diff / np.maximum(scale, np.finfo(float).tiny)
@@ -189,11 +195,7 @@ def grad_check_entries(f, grad, x, h=None):
     small entry shows here. Returns an array of the shape of ``x``. An entry whose true value is
     (nearly) zero compares two round-off-sized numbers: its rᵢ is noise, up to 1.
     """
-    x = np.asarray(x, dtype=float)
-    g = grad(x) if callable(grad) else np.asarray(grad, dtype=float)
-    g_num = numerical_gradient(f, x, h)
-    if g.shape != g_num.shape:
-        raise ValueError(f"grad(x) has shape {g.shape}, expected {g_num.shape}")
+    g, g_num = _both_gradients(f, grad, x, h)
     scale = np.abs(g) + np.abs(g_num)
     return np.abs(g - g_num) / np.maximum(scale, np.finfo(float).tiny)
 
