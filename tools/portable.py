@@ -73,7 +73,8 @@ def environments(base: dict) -> tuple[dict, list[tuple[str, dict, dict]]]:
     chosen: list[tuple[str, dict, dict]] = []
     # Neither the kernel in use nor the one this CPU picks by itself (they differ when the
     # environment sets OPENBLAS_CORETYPE, as some of these machines do).
-    natural = probe({k: v for k, v in base.items() if k != "OPENBLAS_CORETYPE"})
+    natural = (probe({k: v for k, v in base.items() if k != "OPENBLAS_CORETYPE"})
+               if "OPENBLAS_CORETYPE" in base else default)
     seen = {default["kernel"], natural["kernel"]}
 
     def first_kernel(kernels, **extra):
