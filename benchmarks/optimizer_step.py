@@ -54,6 +54,19 @@ CASES = [
     ("AMSGrad", lambda: optimizers.Adam(amsgrad=True), "Adam", {"amsgrad": True}, True),
     ("AdamW", lambda: optimizers.AdamW(), "AdamW", {}, True),
     ("NAdam", lambda: optimizers.NAdam(), "NAdam", {}, False),
+    ("RAdam", lambda: optimizers.RAdam(), "RAdam", {}, False),
+    ("Adamax", lambda: optimizers.Adamax(), "Adamax", {}, False),
+    ("Rprop", lambda: optimizers.Rprop(), "Rprop", {}, False),
+    ("ASGD", lambda: optimizers.ASGD(), "ASGD", {}, False),
+    ("Lion", lambda: optimizers.Lion(), None, {}, False),  # not in torch.optim
+    ("Adafactor", lambda: optimizers.Adafactor(), "Adafactor", {}, False),
+]
+# The same 10⁶ parameters as one matrix, for the optimizers that see a matrix (Adafactor's
+# factored moments; Muon's Newton–Schulz, float64 here and bfloat16 in torch).
+MATRIX_SHAPE = (100, 10_000)
+MATRIX_CASES = [
+    ("Adafactor 2-D", lambda: optimizers.Adafactor(), "Adafactor", {}, False),
+    ("Muon 2-D", lambda: optimizers.Muon(), "Muon", {}, False),
 ]
 
 
@@ -135,13 +148,15 @@ def main() -> None:
         header += f" {'torch':>8s} {'fused':>8s} {'gd/torch':>9s} {'gd/fused':>9s}"
     print(header)
     nan = float("nan")
-    for label, factory, torch_name, kwargs, has_fused in CASES:
+    cases = [(case, params, grad) for case in CASES] + [
+        (case, params.reshape(MATRIX_SHAPE), grad.reshape(MATRIX_SHAPE)) for case in MATRIX_CASES]
+    for (label, factory, torch_name, kwargs, has_fused), params, grad in cases:
         if only is not None and label not in only:
             continue
         steps = {"gdcore": gdcore_step(factory, params, grad)}
         if label == "Adam":
             steps["naive"] = naive_adam_step(params, grad)
-        if has_torch:
+        if has_torch and torch_name is not None:
             steps["torch"] = torch_step(torch_name, kwargs, params, grad)
             if has_fused:
                 steps["fused"] = torch_step(torch_name, kwargs, params, grad, fused=True)
@@ -149,7 +164,7 @@ def main() -> None:
         ours = ms["gdcore"]
         line = f"{label:14s} {ours:8.2f} {ms.get('naive', nan):8.2f}"
         if has_torch:
-            theirs, fused = ms["torch"], ms.get("fused", nan)
+            theirs, fused = ms.get("torch", nan), ms.get("fused", nan)
             line += f" {theirs:8.2f} {fused:8.2f} {ours / theirs:9.2f} {ours / fused:9.2f}"
         print(line.replace("nan", "  -"))
 

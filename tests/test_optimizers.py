@@ -372,8 +372,8 @@ BAD_INPUT = [
      "Invalid initial_accumulator_value value: -1"),
     (lambda: NAdam(momentum_decay=-1), "Invalid momentum_decay value: -1"),
     (lambda: SGLD(temperature=-1), "Invalid temperature value: -1"),
-    (lambda: optimizers.by_name("adamax"), "Unknown optimizer 'adamax'; valid names: sgd, "
-                                           "momentum, nesterov, adagrad"),
+    (lambda: optimizers.by_name("adamx"), "Unknown optimizer 'adamx'; valid names: sgd, "
+                                          "momentum, nesterov, adagrad"),
     (lambda: SGD(lr=0.1).update(np.zeros(3), np.zeros((3, 1)), SGD().init(np.zeros(3))),
      r"grad shape \(3, 1\) does not match params shape \(3,\)"),
     (lambda: Adam().update(np.zeros(2), np.zeros(3), Adam().init(np.zeros(2))),

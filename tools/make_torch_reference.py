@@ -14,6 +14,12 @@ reproduced bit for bit; the shared MLP gradients were summed in another order, s
 checked to 1e-13 and kept as they are. Then it appends the extended cases defined below: one
 per hyperparameter of each optimizer, a few 3-D and 5-D problems, scheduler sequences
 (tests/data/torch_schedules.json), and deeper MLPs with every activation and both losses.
+The rest of torch.optim (tests/data/torch_optim_more_trajectories.json: RAdam, Adamax, Rprop,
+ASGD, NAdam's decoupled weight decay, Adafactor, Muon on matrix parameters, LBFGS stepped with
+a closure) and torch.optim.lr_scheduler by class name (tests/data/torch_lr_schedules.json)
+start with the shared cases and append one case per further argument, including torch's
+execution flags (foreach=True, capturable=False, differentiable=False), which must not change
+the mathematics.
 Everything runs in float64 with the single-tensor code path of torch.optim (the CPU default:
 foreach=False, fused=False).
 
@@ -84,12 +90,21 @@ def torch_function(case: dict):
                           + (2.625 - x[0] + x[0] * x[1] ** 3) ** 2)
     if name == "himmelblau":
         return lambda x: (x[0] ** 2 + x[1] - 11) ** 2 + (x[0] + x[1] ** 2 - 7) ** 2
+    if name == "matrix_least_squares":
+        X, Y = torch.tensor(case["X"]), torch.tensor(case["Y"])
+        return lambda W: 0.5 * ((X @ W - Y) ** 2).sum(dim=1).mean()
     raise ValueError(f"unknown function {name!r}")
 
 
 def torch_scheduler(optimizer, name: str, args: dict):
     """The torch.optim.lr_scheduler equivalent of gdcore.schedules.<name>(**args)."""
     sched = torch.optim.lr_scheduler
+    if name[:1].isupper():  # a torch class name: gdcore.schedules.<name>(lr, **torch kwargs)
+        kwargs = {k: v for k, v in args.items() if k != "lr"}
+        if name == "SequentialLR":
+            inner = [getattr(sched, n)(optimizer, **h) for n, h in kwargs["schedulers"]]
+            return sched.SequentialLR(optimizer, inner, milestones=kwargs["milestones"]), name
+        return getattr(sched, name)(optimizer, **kwargs), name
     if name == "constant":
         return sched.LambdaLR(optimizer, lambda t: 1.0), "LambdaLR(lambda t: 1.0)"
     if name == "step_decay":
@@ -119,9 +134,12 @@ def run_optimizer(case: dict) -> dict:
     f = torch_function(case)
     x = torch.tensor(case["x0"], dtype=torch.float64, requires_grad=True)
     hyper = dict(case["hyperparameters"])
-    if "betas" in hyper:
-        hyper["betas"] = tuple(hyper["betas"])
+    for key in TUPLE_ARGUMENTS & set(hyper):
+        if isinstance(hyper[key], list):
+            hyper[key] = tuple(hyper[key])
     optimizer = getattr(torch.optim, case["optimizer"])([x], **hyper)
+    if case["optimizer"] == "LBFGS":
+        return _run_lbfgs(case, f, x, optimizer)
     scheduler = None
     if "schedule" in case:
         scheduler, _ = torch_scheduler(optimizer, case["schedule"]["name"],
@@ -139,13 +157,40 @@ def run_optimizer(case: dict) -> dict:
     return {**case, "xs": xs, "losses_before_each_step": losses}
 
 
+# Keyword arguments that torch wants as tuples (JSON stores lists).
+TUPLE_ARGUMENTS = {"betas", "etas", "step_sizes", "eps", "ns_coefficients"}
+LBFGS_NOTE = ("opt.step(closure) once per entry of xs; function_evaluations[k] = closure calls "
+              "during step k")
+
+
+def _run_lbfgs(case: dict, f, x, optimizer) -> dict:
+    """LBFGS is stepped with a closure; record the closure calls of each step too."""
+    calls = [0]
+
+    def closure():
+        calls[0] += 1
+        optimizer.zero_grad()
+        loss = f(x)
+        loss.backward()
+        return loss
+
+    xs, evaluations = [x.detach().tolist()], []
+    for _ in range(case["steps"]):
+        calls[0] = 0
+        optimizer.step(closure)
+        xs.append(x.detach().tolist())
+        evaluations.append(calls[0])
+    return {**case, "xs": xs, "note": LBFGS_NOTE, "function_evaluations": evaluations}
+
+
 def well_conditioned(case: dict, rtol: float = 1e-11) -> dict:
     """Refuse cases whose trajectory amplifies rounding errors (chaotic or near-singular runs).
 
     Parity at 1e-10 only tests semantics if a last-bit change of x0 (or of a gradient) moves the
     trajectory by much less than 1e-10; perturb x0 by ~1e-14 and require the change < rtol.
     """
-    nudged = run_optimizer({**case, "x0": [v * (1 + 1e-14) + 1e-14 for v in case["x0"]]})
+    x0 = np.array(case["x0"])
+    nudged = run_optimizer({**case, "x0": (x0 * (1 + 1e-14) + 1e-14).tolist()})
     xs, ys = np.array(case["xs"]), np.array(nudged["xs"])
     change = np.max(np.abs(xs - ys)) / max(np.max(np.abs(xs)), 1e-300)
     if change > rtol:
@@ -246,6 +291,205 @@ EXTENDED_OPTIMIZER_CASES = [
                    schedule={"name": "step_decay",
                              "arguments": {"lr": 0.5, "step_size": 15, "gamma": 0.5}}),
 ]
+
+# ----------------------------------------------------------------------------------------------
+# The rest of torch.optim (tests/data/torch_optim_more_trajectories.json): the shared cases, then
+# one case per further hyperparameter. Matrix cases minimise a least-squares loss in W.
+
+N_SHARED_MORE_CASES = 9
+MATRIX_FORMULA = ("0.5 * mean over the rows i of ||(X W - Y)_i||^2, W of shape (d_in, d_out)")
+# torch runs Muon's Newton-Schulz iteration in bfloat16: a nudge of x0 moves it by ~1e-3, so
+# its cases are not required to be well conditioned (they are tested to 1e-2).
+NOT_WELL_CONDITIONED = {"Muon"}
+
+
+def matrix_case(shape, optimizer, hyperparameters, steps=40, n=8, seed=0):
+    rng = np.random.default_rng(seed)
+    d_in, d_out = shape
+    X = rng.normal(size=(n, d_in))
+    Y = X @ rng.normal(size=(d_in, d_out)) + 0.1 * rng.normal(size=(n, d_out))
+    return {"optimizer": optimizer, "hyperparameters": hyperparameters, "steps": steps,
+            "x0": rng.normal(size=shape).tolist(), "function": "matrix_least_squares",
+            "formula": MATRIX_FORMULA, "X": X.tolist(), "Y": Y.tolist()}
+
+
+EXTENDED_MORE_CASES = [
+    # RAdam: L2 and decoupled weight decay, betas (a short β2 window: rectified from step 2..),
+    # eps, maximize, a 3-D problem.
+    optimizer_case("rosenbrock", [-1.5, 2], "RAdam", {"lr": 0.01, "weight_decay": 0.1}, 60),
+    optimizer_case("himmelblau", [0, 0], "RAdam",
+                   {"lr": 0.05, "weight_decay": 0.05, "decoupled_weight_decay": True}, 60),
+    optimizer_case("beale", [1, 1.5], "RAdam", {"lr": 0.01, "betas": [0.8, 0.9], "eps": 1e-4},
+                   60),
+    optimizer_case("himmelblau", [-0.5, -0.5], "RAdam", {"lr": 0.01, "maximize": True}, 40),
+    optimizer_case("quadratic", [2, -1, 3], "RAdam", {"lr": 0.1, "betas": [0.9, 0.99]}, 60,
+                   **Q3),
+    # Adamax: weight decay, betas, a large eps, maximize, 5-D.
+    optimizer_case("himmelblau", [0, 0], "Adamax", {"lr": 0.05, "weight_decay": 0.1}, 60),
+    optimizer_case("rosenbrock", [-1.5, 2], "Adamax", {"lr": 0.02, "betas": [0.5, 0.99]}, 60),
+    optimizer_case("quadratic", [-4, 3], "Adamax", {"lr": 0.1, "eps": 1e-2}, 60),
+    optimizer_case("himmelblau", [-0.5, -0.5], "Adamax", {"lr": 0.01, "maximize": True}, 40),
+    optimizer_case("quadratic", [1, 1, 1, 1, 1], "Adamax", {"lr": 0.05}, 60, **Q5),
+    # Rprop: etas, step_sizes (both clamps active), maximize, 3-D.
+    optimizer_case("rosenbrock", [-1.5, 2], "Rprop", {"lr": 0.001, "etas": [0.3, 1.5]}, 60),
+    optimizer_case("quadratic", [-4, 3], "Rprop",
+                   {"lr": 0.1, "step_sizes": [1e-3, 0.5]}, 60),
+    optimizer_case("beale", [1, 1.5], "Rprop",
+                   {"lr": 0.05, "etas": [0.6, 1.1], "step_sizes": [0.01, 0.2]}, 60),
+    optimizer_case("himmelblau", [-0.5, -0.5], "Rprop", {"lr": 0.01, "maximize": True}, 30),
+    optimizer_case("quadratic", [2, -1, 3], "Rprop", {"lr": 0.05}, 60, **Q3),
+    # ASGD: defaults (t0 = 1e6: no averaging yet), lambd/alpha, averaging from the start,
+    # weight decay, maximize, 5-D.
+    optimizer_case("quadratic", [-4, 3], "ASGD", {"lr": 0.05}, 60),
+    optimizer_case("rosenbrock", [-1.5, 2], "ASGD",
+                   {"lr": 0.001, "lambd": 0.01, "alpha": 0.5, "t0": 5.0}, 60),
+    optimizer_case("beale", [1, 1.5], "ASGD", {"lr": 0.01, "t0": 0.0, "weight_decay": 0.05}, 60),
+    optimizer_case("himmelblau", [-0.5, -0.5], "ASGD", {"lr": 0.005, "maximize": True}, 30),
+    optimizer_case("quadratic", [1, 1, 1, 1, 1], "ASGD",
+                   {"lr": 0.05, "lambd": 1.0, "alpha": 1.0, "t0": 20.0}, 60, **Q5),
+    # NAdam with decoupled weight decay: momentum_decay, betas, maximize.
+    optimizer_case("beale", [1, 1.5], "NAdam",
+                   {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True,
+                    "momentum_decay": 0.01, "betas": [0.8, 0.99]}, 60),
+    optimizer_case("himmelblau", [-0.5, -0.5], "NAdam",
+                   {"lr": 0.01, "weight_decay": 0.01, "decoupled_weight_decay": True,
+                    "maximize": True}, 40),
+    # Adafactor: vectors (unfactored), weight decay, beta2_decay, eps, the clipping d, maximize,
+    # tall and wide matrices, lr above 1/sqrt(t). (On vectors Adafactor's first step is sign
+    # descent, so long vector runs amplify rounding: these are kept short.)
+    optimizer_case("beale", [1, 1.5], "Adafactor", {"lr": 0.01}, 60),
+    optimizer_case("quadratic", [2, -1, 3], "Adafactor",
+                   {"lr": 0.05, "weight_decay": 0.1, "beta2_decay": -0.5}, 20, **Q3),
+    optimizer_case("himmelblau", [-0.5, -0.5], "Adafactor", {"lr": 0.01, "maximize": True}, 40),
+    matrix_case((4, 3), "Adafactor", {"lr": 0.02, "weight_decay": 0.1}, seed=1),
+    matrix_case((6, 2), "Adafactor", {"lr": 0.5, "beta2_decay": -0.6, "d": 2.0}, seed=2),
+    matrix_case((2, 5), "Adafactor", {"lr": 0.05, "eps": [1e-20, 1e-2]}, seed=3),
+    matrix_case((3, 3), "Adafactor", {"lr": 0.01, "eps": [None, 0.5], "maximize": True},
+                steps=20, seed=4),
+    # Muon: no Nesterov, momentum, weight decay, the other lr adjustment, a tall matrix
+    # (iterated transposed), fewer Newton-Schulz steps.
+    matrix_case((4, 3), "Muon", {"lr": 0.02, "nesterov": False, "momentum": 0.9}, seed=5),
+    matrix_case((6, 2), "Muon", {"lr": 0.01, "weight_decay": 0.0}, seed=6),
+    matrix_case((3, 5), "Muon", {"lr": 0.02, "adjust_lr_fn": "match_rms_adamw"}, seed=7),
+    matrix_case((4, 4), "Muon", {"lr": 0.02, "ns_steps": 3, "weight_decay": 0.2}, seed=8),
+    # torch's execution flags (foreach, capturable, differentiable) choose a code path, not the
+    # mathematics: the foreach (multi-tensor) path too must agree with gdcore to 1e-10.
+    optimizer_case("beale", [1, 1.5], "RAdam",
+                   {"lr": 0.01, "foreach": True, "capturable": False, "differentiable": False},
+                   40),
+    optimizer_case("himmelblau", [0, 0], "Adamax",
+                   {"lr": 0.05, "weight_decay": 0.01, "foreach": True, "capturable": False}, 40),
+    optimizer_case("quadratic", [-4, 3], "Rprop", {"lr": 0.05, "foreach": True}, 40),
+    optimizer_case("quadratic", [2, -1, 3], "ASGD",
+                   {"lr": 0.05, "t0": 5.0, "foreach": True, "capturable": False}, 40, **Q3),
+    optimizer_case("himmelblau", [0, 0], "NAdam",
+                   {"lr": 0.02, "weight_decay": 0.1, "decoupled_weight_decay": True,
+                    "foreach": True, "capturable": False}, 40),
+    matrix_case((4, 3), "Adafactor", {"lr": 0.02, "weight_decay": 0.05, "foreach": True},
+                seed=9),
+    # torch.optim.lr_scheduler classes inside a run (Rprop reads lr only at its first step, so
+    # its schedule must not matter; OneCycleLR without its momentum cycling).
+    optimizer_case("quadratic", [-4, 3], "RAdam", {"lr": 0.1}, 60,
+                   schedule={"name": "CosineAnnealingLR",
+                             "arguments": {"lr": 0.1, "T_max": 60, "eta_min": 0.001}}),
+    optimizer_case("quadratic", [-4, 3], "Rprop", {"lr": 0.05}, 40,
+                   schedule={"name": "ExponentialLR", "arguments": {"lr": 0.05, "gamma": 0.5}}),
+    optimizer_case("beale", [1, 1.5], "ASGD", {"lr": 0.02, "t0": 10.0}, 50,
+                   schedule={"name": "StepLR",
+                             "arguments": {"lr": 0.02, "step_size": 10, "gamma": 0.5}}),
+    optimizer_case("himmelblau", [0, 0], "Adamax", {"lr": 0.05}, 60,
+                   schedule={"name": "SequentialLR",
+                             "arguments": {"lr": 0.05, "schedulers": [
+                                 ["LinearLR", {"start_factor": 0.1, "total_iters": 10}],
+                                 ["PolynomialLR", {"total_iters": 50, "power": 2.0}]],
+                                 "milestones": [10]}}),
+    optimizer_case("rosenbrock", [-1.5, 2], "NAdam", {"lr": 0.01}, 60,
+                   schedule={"name": "OneCycleLR",
+                             "arguments": {"lr": 0.01, "max_lr": 0.02, "total_steps": 60,
+                                           "cycle_momentum": False}}),
+    # LBFGS (read by the L-BFGS tests): other problems, history sizes, tolerances, lr.
+    optimizer_case("quadratic", [2, -1, 3], "LBFGS",
+                   {"lr": 1.0, "max_iter": 4, "line_search_fn": "strong_wolfe"}, 3, **Q3),
+    optimizer_case("beale", [1, 1.5], "LBFGS", {"lr": 1.0, "max_iter": 5, "history_size": 3},
+                   6),
+    optimizer_case("himmelblau", [0, 0], "LBFGS",
+                   {"lr": 0.5, "max_iter": 10, "history_size": 5}, 4),
+    optimizer_case("beale", [1, 1.5], "LBFGS",
+                   {"lr": 1.0, "max_iter": 20, "line_search_fn": "strong_wolfe",
+                    "tolerance_grad": 1e-9, "tolerance_change": 1e-12}, 4),
+    optimizer_case("quadratic", [1, 1, 1, 1, 1], "LBFGS",
+                   {"lr": 1.0, "max_iter": 3, "max_eval": 4, "history_size": 2}, 5, **Q5),
+]
+
+
+def more_case(case: dict) -> dict:
+    """Run a case of the 'more' file: same format as the shared one (no losses)."""
+    result = run_optimizer(case)
+    result.pop("losses_before_each_step", None)
+    return result
+
+
+# ----------------------------------------------------------------------------------------------
+# torch.optim.lr_scheduler on its own (tests/data/torch_lr_schedules.json): the shared cases
+# ("lrs[k] = the lr of optimizer step k"), then the other arguments of each scheduler.
+
+N_SHARED_LR_CASES = 9
+EXTENDED_LR_CASES = [
+    ("StepLR", 1.0, {"step_size": 7}, 50),
+    ("StepLR", 0.3, {"step_size": 1, "gamma": 0.9}, 40),
+    ("MultiStepLR", 0.5, {"milestones": [5, 5, 20, 33]}, 50),
+    ("MultiStepLR", 0.1, {"milestones": [30, 10], "gamma": 0.5}, 40),
+    ("ExponentialLR", 1.0, {"gamma": 0.5}, 30),
+    ("CosineAnnealingLR", 0.1, {"T_max": 20}, 90),
+    ("CosineAnnealingLR", 0.05, {"T_max": 7, "eta_min": 0.01}, 60),
+    ("CosineAnnealingLR", 1.0, {"T_max": 1}, 10),
+    ("CosineAnnealingWarmRestarts", 0.1, {"T_0": 7}, 50),
+    ("CosineAnnealingWarmRestarts", 0.2, {"T_0": 3, "T_mult": 3, "eta_min": 0.01}, 60),
+    ("LinearLR", 0.1, {}, 20),
+    ("LinearLR", 0.2, {"start_factor": 1.0, "end_factor": 0.05, "total_iters": 30}, 50),
+    ("LinearLR", 0.1, {"start_factor": 0.5, "end_factor": 0.0, "total_iters": 8}, 20),
+    ("OneCycleLR", 0.1, {"max_lr": 1.0, "total_steps": 50, "anneal_strategy": "linear"}, 50),
+    ("OneCycleLR", 0.1, {"max_lr": 0.3, "total_steps": 80, "three_phase": True}, 80),
+    ("OneCycleLR", 0.1, {"max_lr": 0.3, "epochs": 4, "steps_per_epoch": 15, "pct_start": 0.25,
+                         "div_factor": 10.0, "final_div_factor": 100.0,
+                         "anneal_strategy": "linear", "three_phase": True}, 60),
+    ("OneCycleLR", 0.1, {"max_lr": 2.0, "total_steps": 41, "pct_start": 0.5}, 41),
+    ("PolynomialLR", 0.1, {}, 10),
+    ("PolynomialLR", 0.5, {"total_iters": 25, "power": 0.5}, 40),
+    ("SequentialLR", 0.1, {"schedulers": [["LinearLR", {"start_factor": 0.1, "total_iters": 5}],
+                                          ["ExponentialLR", {"gamma": 0.9}]],
+                           "milestones": [5]}, 40),
+    ("SequentialLR", 0.2, {"schedulers": [["ExponentialLR", {"gamma": 0.8}],
+                                          ["StepLR", {"step_size": 4, "gamma": 0.5}],
+                                          ["CosineAnnealingLR", {"T_max": 10,
+                                                                 "eta_min": 0.001}]],
+                           "milestones": [6, 20]}, 45),
+    ("SequentialLR", 0.1, {"schedulers": [["LinearLR", {"start_factor": 0.25,
+                                                        "total_iters": 4}],
+                                          ["PolynomialLR", {"total_iters": 20, "power": 2.0}]],
+                           "milestones": [8]}, 40),
+]
+
+
+def lr_schedule_case(name: str, base_lr: float, hyperparameters: dict, steps: int) -> dict:
+    """The lr of each optimizer step under torch's scheduler (SGD, scheduler stepped after)."""
+    x = torch.zeros(1, requires_grad=True)
+    optimizer = torch.optim.SGD([x], lr=base_lr)
+    sched = torch.optim.lr_scheduler
+    if name == "SequentialLR":
+        inner = [getattr(sched, n)(optimizer, **h) for n, h in hyperparameters["schedulers"]]
+        scheduler = sched.SequentialLR(optimizer, inner,
+                                       milestones=hyperparameters["milestones"])
+    else:
+        scheduler = getattr(sched, name)(optimizer, **hyperparameters)
+    lrs = []
+    for _ in range(steps):
+        lrs.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        scheduler.step()
+    return {"scheduler": name, "base_lr": base_lr, "hyperparameters": hyperparameters,
+            "steps": steps, "lrs": lrs}
+
 
 # ----------------------------------------------------------------------------------------------
 # Learning-rate schedules on their own.
@@ -371,6 +615,17 @@ def _close(old: list, new: list, what: str, rtol: float = 1e-13) -> None:
                     raise SystemExit(f"regenerating the shared {what} cases: {key} differs")
 
 
+def _same_trajectories(old: list, new: list, what: str, rtol: float = 1e-13) -> None:
+    """The shared cases reproduce bit for bit here, except the Adafactor one (its norms were
+    summed in another order where it was made; ~1 ulp): require rtol, keep the shared numbers."""
+    for a, b in zip(old, new, strict=True):
+        x, y = np.array(a["xs"]), np.array(b["xs"])
+        if x.shape != y.shape or np.max(np.abs(x - y)) > rtol * np.max(np.abs(x)):
+            raise SystemExit(f"regenerating the shared {what} cases: {a['optimizer']} differs")
+        if a.get("function_evaluations") != b.get("function_evaluations"):
+            raise SystemExit(f"regenerating the shared {what} cases: LBFGS evaluations differ")
+
+
 def _dumps(content: dict) -> str:
     """JSON with one case per line: compact, yet a diff shows which case changed."""
     head = json.dumps({k: v for k, v in content.items() if k != "cases"})[:-1]
@@ -402,8 +657,31 @@ def main() -> None:
                           "gdcore.schedules function."),
                  "cases": [schedule_case(*spec) for spec in SCHEDULE_CASES]}
 
+    shared_more = _shared("torch_optim_more_trajectories.json")
+    kept = shared_more["cases"][:N_SHARED_MORE_CASES]
+    _same_trajectories(kept, [more_case(case) for case in kept], "torch.optim (more)")
+    extended = [more_case(case) for case in EXTENDED_MORE_CASES]
+    for case in extended:
+        if case["optimizer"] not in NOT_WELL_CONDITIONED:
+            well_conditioned(case)
+    more = {"made_with": shared_more["made_with"],
+            "note": shared_more["note"] + (" Cases after the first "
+                                           f"{N_SHARED_MORE_CASES} were added by "
+                                           "tools/make_torch_reference.py."),
+            "cases": kept + extended}
+
+    shared_lr = _shared("torch_lr_schedules.json")
+    regenerated = [lr_schedule_case(c["scheduler"], c["base_lr"], c["hyperparameters"],
+                                    c["steps"]) for c in shared_lr["cases"][:N_SHARED_LR_CASES]]
+    _identical(shared_lr["cases"][:N_SHARED_LR_CASES], regenerated, "lr scheduler")
+    lr_schedules = {"made_with": shared_lr["made_with"], "note": shared_lr["note"],
+                    "cases": regenerated + [lr_schedule_case(*spec)
+                                            for spec in EXTENDED_LR_CASES]}
+
     outputs = {"torch_optim_trajectories.json": optim, "torch_mlp_gradients.json": mlp,
-               "torch_schedules.json": schedules}
+               "torch_schedules.json": schedules,
+               "torch_optim_more_trajectories.json": more,
+               "torch_lr_schedules.json": lr_schedules}
     for name, content in outputs.items():
         path = DATA / name
         if args.check:
