@@ -60,6 +60,12 @@ def _positive_int(value: Any, name: str) -> int:
     return int(value)
 
 
+def _nonnegative_int(value: Any, name: str) -> int:
+    if isinstance(value, bool) or int(value) != value or value < 0:
+        raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
+    return int(value)
+
+
 def _gamma(gamma: Any) -> float:
     if not 0.0 < gamma <= 1.0:
         raise ValueError(f"gamma must be in (0, 1], got {gamma!r}")
@@ -330,7 +336,8 @@ class LinearLR(TorchSchedule):
         if end_factor > 1.0 or end_factor < 0:
             raise ValueError("Ending multiplicative factor expected to be between 0 and 1.")
         self.start_factor, self.end_factor = float(start_factor), float(end_factor)
-        self.total_iters = _positive_int(total_iters, "total_iters")
+        # torch accepts total_iters = 0: the lr then stays at start_factor · lr.
+        self.total_iters = _nonnegative_int(total_iters, "total_iters")
         super().__init__("LinearLR", lr, start_factor=self.start_factor,
                          end_factor=self.end_factor, total_iters=self.total_iters)
 
@@ -353,7 +360,8 @@ class PolynomialLR(TorchSchedule):
     step T on), in torch's recursive form."""
 
     def __init__(self, lr: Any, total_iters: int = 5, power: float = 1.0):
-        self.total_iters = _positive_int(total_iters, "total_iters")
+        # torch accepts total_iters = 0: the lr then stays at lr (no decay at all).
+        self.total_iters = _nonnegative_int(total_iters, "total_iters")
         self.power = float(power)
         super().__init__("PolynomialLR", lr, total_iters=self.total_iters, power=self.power)
 

@@ -599,3 +599,49 @@ BAD_INPUT = [
 def test_bad_input_raises_value_error(make, message):
     with pytest.raises(ValueError, match=message):
         make()
+
+
+# ----------------------------------------------------------------------------------------------
+# Regressions found by a randomised comparison with torch.optim (hyperparameters drawn at random,
+# lanes against separate runs, parameter shapes)
+
+@pytest.mark.parametrize("make", [
+    lambda mu: optimizers.SGD(lr=1e-4, momentum=mu, dampening=0.3, weight_decay=0.01),
+    lambda mu: optimizers.RMSprop(lr=0.01, momentum=mu, centered=True),
+    lambda mu: optimizers.RMSprop(lr=0.01, momentum=mu),
+], ids=["sgd-dampening", "rmsprop-centered", "rmsprop"])
+def test_lanes_with_some_zero_momentum_equal_separate_runs(make):
+    """A lane with μ = 0 among lanes with μ > 0 is torch's momentum-free step, bit for bit.
+
+    (SGD used to give such a lane the dampened buffer (1 − τ)g, and RMSprop rounded it through
+    the momentum buffer.)
+    """
+    rng = np.random.default_rng(7)
+    M = rng.normal(size=(20, 20))
+    problem = functions.quadratic(M @ M.T / 20 + 0.1 * np.eye(20), rng.normal(size=20))
+    x0 = rng.normal(size=20)
+    momenta = [0.0, 0.9, 0.5]
+    xs, _ = run(make(np.array(momenta)[:, None]), problem.grad, np.tile(x0, (3, 1)), 30)
+    for lane, mu in enumerate(momenta):
+        xs_single, _ = run(make(mu), problem.grad, x0, 30)
+        np.testing.assert_array_equal(xs[:, lane], xs_single)
+    assert np.all(np.isfinite(xs))
+
+
+@pytest.mark.parametrize("name, hyper", [
+    *[(name, {}) for name in optimizers.ALL_NAMES if name not in ("muon", "sgld")],
+    ("adam", {"betas": (0.3, 0.9)}),                     # torch.lerp's second formula
+    ("rmsprop", {"centered": True, "momentum": 0.5}),
+    ("nadam", {"decoupled_weight_decay": True, "weight_decay": 0.1}),
+])
+def test_zero_dimensional_parameter_is_a_one_element_vector(name, hyper):
+    """A 0-d parameter (torch.tensor(1.5)) is updated as the vector [1.5] (several optimizers
+    used to fail on numpy scalars with ``out=``)."""
+    opt = optimizers.by_name(name, lr=0.05, **hyper)
+    x0, x1 = np.float64(1.5), np.array([1.5])
+    s0, s1 = opt.init(x0), opt.init(x1)
+    for _ in range(5):
+        x0, s0 = opt.update(x0, 3.0 * (x0 - 0.25), s0)
+        x1, s1 = opt.update(x1, 3.0 * (x1 - 0.25), s1)
+        assert np.shape(x0) == ()
+        assert float(x0) == x1[0]

@@ -134,7 +134,8 @@ BAD = [
                                               "greater than 0 and less or equal to 1."),
     (lambda: LinearLR(0.1, end_factor=1.5), "Ending multiplicative factor expected to be "
                                             "between 0 and 1."),
-    (lambda: PolynomialLR(0.1, total_iters=0), "total_iters must be a positive integer"),
+    (lambda: PolynomialLR(0.1, total_iters=-1), "total_iters must be a non-negative integer"),
+    (lambda: LinearLR(0.1, total_iters=2.5), "total_iters must be a non-negative integer"),
     (lambda: OneCycleLR(0.1, 1.0), r"You must define either total_steps OR \(epochs AND "
                                    r"steps_per_epoch\)"),
     (lambda: OneCycleLR(0.1, 1.0, total_steps=0),

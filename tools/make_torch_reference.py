@@ -468,6 +468,10 @@ EXTENDED_LR_CASES = [
                                                         "total_iters": 4}],
                                           ["PolynomialLR", {"total_iters": 20, "power": 2.0}]],
                            "milestones": [8]}, 40),
+    # torch accepts total_iters = 0 (found by a randomised comparison): LinearLR then stays at
+    # start_factor * lr, PolynomialLR at lr.
+    ("LinearLR", 0.1, {"start_factor": 0.5, "total_iters": 0}, 10),
+    ("PolynomialLR", 0.1, {"total_iters": 0, "power": 2.0}, 10),
 ]
 
 

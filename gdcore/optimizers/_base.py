@@ -53,7 +53,7 @@ def _lerp(start: np.ndarray, end: np.ndarray, weight: Any) -> np.ndarray:
             diff += start
         else:
             diff *= 1.0 - weight
-            np.subtract(end, diff, out=diff)
+            diff = np.subtract(end, diff)  # (not out=: a 0-d parameter gives numpy scalars)
         return diff
     small = np.abs(weight) < 0.5
     return np.where(small, start + weight * diff, end - diff * (1.0 - weight))

@@ -205,7 +205,7 @@ class NAdam(Optimizer):
         exp_avg = _lerp(state.exp_avg, g, 1 - self.beta1)
         exp_avg_sq = _ema_of_square(state.exp_avg_sq, g, self.beta2)
         denom = exp_avg_sq / bias_correction2
-        np.sqrt(denom, out=denom)
+        denom = np.sqrt(denom)
         denom += self.eps
 
         grad_coef = -lr * (1.0 - mu) / (1.0 - mu_product)

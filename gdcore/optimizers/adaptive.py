@@ -133,7 +133,7 @@ class RMSprop(Optimizer):
         if self.centered:
             grad_avg = _lerp(state.grad_avg, g, 1.0 - self.alpha)
             avg = square_avg - grad_avg * grad_avg
-            np.sqrt(avg, out=avg)
+            avg = np.sqrt(avg)
         else:
             avg = np.sqrt(square_avg)
         avg += self.eps
@@ -142,6 +142,11 @@ class RMSprop(Optimizer):
             buf = state.momentum_buffer * self.momentum
             buf += g / avg
             new_params = params - lr * buf
+            if np.ndim(self.momentum) and np.any(self.momentum == 0):
+                # Runs with μ = 0 in a sweep take torch's momentum-free step, rounded as it is.
+                delta = np.multiply(-lr, g)
+                delta /= avg
+                new_params = np.where(self.momentum == 0, params + delta, new_params)
         else:
             delta = np.multiply(-lr, g)
             delta /= avg
@@ -194,9 +199,9 @@ class Adadelta(Optimizer):
         lr = self.lr_at(state.step)
         square_avg = _ema_of_square(state.square_avg, g, self.rho)
         std = square_avg + self.eps
-        np.sqrt(std, out=std)
+        std = np.sqrt(std)
         delta = state.acc_delta + self.eps
-        np.sqrt(delta, out=delta)
+        delta = np.sqrt(delta)
         delta /= std
         delta *= g
         acc_delta = _ema_of_square(state.acc_delta, delta, self.rho)

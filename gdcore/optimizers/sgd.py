@@ -70,7 +70,10 @@ class SGD(Optimizer):
                 buf = buf * mu
                 # (1 − τ)·g is exactly g when τ = 0: skip a pass over the array.
                 buf += g if np.all(self.dampening == 0) else (1.0 - self.dampening) * g
-            g = g + mu * buf if self.nesterov else buf
+            step_direction = g + mu * buf if self.nesterov else buf
+            # Per-run μ with some μ = 0: those runs are plain SGD, as torch (which ignores the
+            # dampening and keeps no buffer there); their buffer entries are never used.
+            g = np.where(mu == 0, g, step_direction) if np.ndim(mu) else step_direction
         return params - lr * g, SGDState(step=state.step + 1, momentum_buffer=buf)
 
 
