@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gdcore import clipping
+from gdcore import clipping, linesearch
 
 __all__ = ["Trace", "descend"]
 
@@ -30,6 +30,8 @@ class Trace:
     converged   (...) bool        ‖∇f(x_k)‖ ≤ tol was reached.
     diverged    (...) bool        an iterate or loss became non-finite or blew up.
     steps_taken (...) int         optimizer updates applied to the lane before it stopped.
+    evaluations (steps, ...) int  function evaluations of step k's line search (None without
+                                  one); gd.lbfgs.minimize: calls of fun during iteration k.
     """
 
     xs: np.ndarray
@@ -39,6 +41,7 @@ class Trace:
     converged: np.ndarray
     diverged: np.ndarray
     steps_taken: np.ndarray
+    evaluations: np.ndarray | None = None
 
     @property
     def final_x(self):
@@ -90,7 +93,7 @@ def _lanes_shape(x0, optimizer):
 
 
 def descend(problem_or_grad_fn, x0, optimizer, steps, *, tol=None, callback=None, clip=None,
-            batch_size=None, seed=None, blowup=1e6):
+            batch_size=None, seed=None, blowup=1e6, line_search=None, line_search_options=None):
     r"""Run ``optimizer`` for ``steps`` updates from ``x0`` and return a :class:`Trace`.
 
     problem_or_grad_fn  a Problem (``f`` and ``grad``) or a plain gradient function grad(x).
@@ -110,8 +113,27 @@ def descend(problem_or_grad_fn, x0, optimizer, steps, *, tol=None, callback=None
     blowup              a lane diverges when x or f(x) is non-finite or
                         |f(x_k)| > blowup · max(|f(x_0)|, 1) (‖∇f‖ instead of |f| for a bare
                         gradient function); ``None`` checks only for non-finite values.
+    line_search         ``"armijo"``: backtrack along the optimizer's proposed step
+                        Δ_k = update(x_k) − x_k, accepting x_k + τ_k Δ_k with the first
+                        τ_k = 1, shrink, shrink², … that satisfies f(x_k + τΔ_k) ≤ f(x_k) +
+                        c₁ τ ∇f(x_k)ᵀΔ_k (see :func:`gdcore.linesearch.armijo`). For gradient
+                        descent (SGD without momentum) the step size is η_k = τ_k·lr: the lr is
+                        the first trial. ``Trace.lrs`` (steps, ...) then holds η_k per lane (NaN
+                        once a lane stopped) and ``Trace.evaluations`` the trial evaluations of
+                        f. Needs a Problem and full batches. An optimizer with memory (momentum,
+                        Adam) keeps its state as if the full step had been taken. A proposed step
+                        that is not a descent direction (∇fᵀΔ_k ≥ 0, possible with momentum)
+                        never passes: the lane then takes the last trial, τ = shrink^(max_iter−1).
+    line_search_options keyword arguments of the line search (``c1``, ``shrink``, ``max_iter``).
     """
     loss_fn, grad_fn, batches = _unpack(problem_or_grad_fn, batch_size, seed)
+    if line_search is not None:
+        if line_search != "armijo":
+            raise ValueError(f"Invalid line_search value: {line_search!r} "
+                             "(only None and 'armijo' are supported)")
+        if loss_fn is None or batches is not None:
+            raise ValueError("line_search needs a Problem (with f) and full batches")
+    ls_options = dict(line_search_options or {})
     x0 = np.asarray(x0, dtype=float)
     if x0.ndim == 0:
         raise ValueError("x0 must have shape (..., d); for a 1-D problem use x0 = [x]")
@@ -130,6 +152,9 @@ def descend(problem_or_grad_fn, x0, optimizer, steps, *, tol=None, callback=None
     converged = np.zeros(lanes, dtype=bool)
     diverged = np.zeros(lanes, dtype=bool)
     steps_taken = np.zeros(lanes, dtype=int)
+    if line_search is not None:
+        etas = np.full((steps, *lanes), np.nan)
+        evaluations = np.zeros((steps, *lanes), dtype=int)
 
     def evaluate(x):
         """Full loss and gradient at x; the gradient is reused for the next full-batch step."""
@@ -163,6 +188,7 @@ def descend(problem_or_grad_fn, x0, optimizer, steps, *, tol=None, callback=None
         with quiet():
             if batches is not None:
                 g = np.asarray(problem_or_grad_fn.grad_batch(x, next(batches)), dtype=float)
+            g_full = g
             if clip is not None:
                 g = clip(g)
             x_new, state = optimizer.update(x, g, state)
@@ -170,6 +196,9 @@ def descend(problem_or_grad_fn, x0, optimizer, steps, *, tol=None, callback=None
                 raise ValueError(f"the optimizer turned x of shape {x.shape} into shape "
                                  f"{np.shape(x_new)}: give x0 the run axis of its "
                                  "hyperparameters")
+            if line_search is not None:
+                x_new, etas[k], evaluations[k] = _armijo_step(
+                    loss_fn, x, x_new, g_full, loss, optimizer.lr_at(k), active, ls_options)
             loss, g, gnorm = evaluate(x_new)
             size = np.abs(loss) if loss_fn else gnorm
             finite = np.all(np.isfinite(x_new), axis=-1) & np.isfinite(gnorm) & ~np.isnan(size)
@@ -188,10 +217,23 @@ def descend(problem_or_grad_fn, x0, optimizer, steps, *, tol=None, callback=None
             active &= ~done
         if callback is not None:
             callback(k + 1, xs[k + 1], losses[k + 1])
-    lrs = _learning_rates(optimizer, steps)
+    lrs = _learning_rates(optimizer, steps) if line_search is None else etas
     if not lanes:  # a single run: plain Python flags, so that `trace.diverged is True` works
         converged, diverged, steps_taken = bool(converged), bool(diverged), int(steps_taken)
-    return Trace(xs, losses, grad_norms, lrs, converged, diverged, steps_taken)
+    if line_search is None:
+        return Trace(xs, losses, grad_norms, lrs, converged, diverged, steps_taken)
+    return Trace(xs, losses, grad_norms, lrs, converged, diverged, steps_taken, evaluations)
+
+
+def _armijo_step(loss_fn, x, x_proposed, g, f_x, lr, active, options):
+    """Backtrack from the optimizer's proposed point: (accepted x, η per lane, evaluations)."""
+    result = linesearch.armijo(loss_fn, None, x, x_proposed - x, lr=1.0, f_x=f_x, grad_x=g,
+                               **options)
+    lr = np.asarray(lr, dtype=float)
+    if lr.ndim and lr.shape[-1] == 1:  # a per-run lr of shape (n, 1): one number per run
+        lr = lr[..., 0]
+    eta = np.where(active, result.step * lr, np.nan)
+    return result.x, eta, np.where(active, result.evaluations, 0)
 
 
 def _unpack(problem_or_grad_fn, batch_size, seed):

@@ -35,9 +35,14 @@ API summary
     a random output gradient; ``gradient_flow(depth, activation, init, width=100, ...)`` builds a
     deep square network on Gaussian inputs and returns its LayerStats (the chapter's probe of
     vanishing/exploding gradients and of initialisation).
+``activation_second_derivative(z, activation)`` → φ''(z).
+``hessian_vector_product(params, X, y, vectors, activation="tanh", loss="mse", residual=False)``
+    → (∇²L) V, shaped like params, exactly (Pearlmutter's R-operator: the forward and backward
+    passes differentiated along the direction V, one extra pass each, no finite difference).
 ``MLPProblem(X, y, layer_sizes, activation="tanh", loss="mse", init=..., seed=0)``: a Problem
     for ``gd.descend`` and the optimizers: ``f(theta)``, ``grad(theta)`` (theta (d,) or (..., d)),
-    ``f_batch(theta, idx)``, ``grad_batch(theta, idx)``, ``n_samples``, ``dim``, ``theta0``.
+    ``f_batch(theta, idx)``, ``grad_batch(theta, idx)``, ``n_samples``, ``dim``, ``theta0``;
+    ``f_and_grad(theta)`` both from one forward pass; ``hvp(theta, v)`` the exact H v (θ (d,)).
 
 Bad input raises ValueError naming the argument (X's width ≠ layer_sizes[0], labels out of range,
 unknown activation/init/loss names).
@@ -52,7 +57,8 @@ __all__ = [
     "init_params", "forward", "loss", "loss_grad", "backward", "backprop_signals",
     "loss_and_grads", "grad_norms", "flatten", "unflatten", "n_params", "layer_sizes_of",
     "activate", "activation_derivative", "logsumexp", "softmax", "log_softmax", "predict",
-    "accuracy", "LayerStats", "layer_stats", "gradient_flow",
+    "accuracy", "LayerStats", "layer_stats", "gradient_flow", "activation_second_derivative",
+    "hessian_vector_product",
 ]
 
 ACTIVATIONS = ("identity", "sigmoid", "tanh", "relu")
@@ -331,6 +337,72 @@ def accuracy(params, X, y, activation="tanh", residual=False):
                          == np.asarray(y)))
 
 
+# ----------------------------------------------------------------------------- curvature
+def activation_second_derivative(z, activation):
+    """φ''(z): tanh −2 tanh (1 − tanh²), sigmoid σ(1−σ)(1−2σ), identity and relu 0 (a.e.)."""
+    _check_name(activation, ACTIVATIONS, "activation")
+    z = np.asarray(z, dtype=float)
+    if activation in ("identity", "relu"):
+        return np.zeros_like(z)
+    if activation == "tanh":
+        t = np.tanh(z)
+        return -2.0 * t * (1.0 - t * t)
+    s = activate(z, "sigmoid")
+    return s * (1.0 - s) * (1.0 - 2.0 * s)
+
+
+def hessian_vector_product(params, X, y, vectors, activation="tanh", loss="mse",
+                           residual=False):
+    r"""(∇²L) V exactly, by Pearlmutter's R-operator R{·} = d/dt(·)(θ + tV) at t = 0.
+
+    ``vectors`` is a direction shaped like params, [(V_l, c_l)]. The forward pass along it,
+
+        R z_l = R h_l W_l + h_l V_l + c_l,   R h_{l+1} = φ'(z_l) ⊙ R z_l (+ R h_l),   R h_0 = 0,
+
+    then the backward pass differentiated by the product rule,
+
+        R δ_l = R g ⊙ φ'(z_l) + g ⊙ φ''(z_l) ⊙ R z_l   (g = ∂L/∂h_{l+1}; R δ_{L-1} = R ∂L/∂out),
+        R ∂L/∂W_l = R h_lᵀ δ_l + h_lᵀ R δ_l,   R ∂L/∂b_l = Σ_i R δ_l,
+        R ∂L/∂h_l = R δ_l W_lᵀ + δ_l V_lᵀ (+ R g),
+
+    with R ∂L/∂out = R out / n (MSE) or (p ⊙ R out − p (pᵀ R out)) / n (softmax p). Returns
+    [(R ∂L/∂W_l, R ∂L/∂b_l)] = H V in the layout of params: the second method against which
+    the central difference of gradients (``gd.curvature.hvp``) is checked.
+    """
+    out, cache = forward(params, X, activation, residual)
+    y = _check_targets(out, y, loss)
+    n = out.shape[0]
+    L = len(params)
+    Rh, Rhs, Rzs = np.zeros_like(cache.hs[0]), [], []
+    for l, ((W, _), (V, c)) in enumerate(zip(params, vectors, strict=True)):
+        Rhs.append(Rh)
+        Rz = Rh @ W + cache.hs[l] @ V + c
+        Rzs.append(Rz)
+        if l < L - 1:
+            skip = Rh if cache.skips[l] else 0.0
+            Rh = activation_derivative(cache.zs[l], activation) * Rz + skip
+    g = loss_grad(out, y, loss)
+    if loss == "mse":
+        Rg = Rzs[-1] / n
+    else:
+        p = softmax(out)
+        Rg = (p * Rzs[-1] - p * np.sum(p * Rzs[-1], axis=1, keepdims=True)) / n
+    result = [None] * L
+    for l in range(L - 1, -1, -1):
+        W, V = params[l][0], vectors[l][0]
+        if l == L - 1:
+            delta, Rdelta = g, Rg
+        else:
+            d1 = activation_derivative(cache.zs[l], activation)
+            d2 = activation_second_derivative(cache.zs[l], activation)
+            delta, Rdelta = g * d1, Rg * d1 + g * d2 * Rzs[l]
+        result[l] = (Rhs[l].T @ delta + cache.hs[l].T @ Rdelta, Rdelta.sum(axis=0))
+        skip = cache.skips[l]
+        g, Rg = (delta @ W.T + (g if skip else 0.0),
+                 Rdelta @ W.T + delta @ V.T + (Rg if skip else 0.0))
+    return result
+
+
 # ----------------------------------------------------------------------------- deep-network probe
 class LayerStats(NamedTuple):
     """Per-layer statistics of one forward/backward pass (layer l = 0 is nearest the input)."""
@@ -497,6 +569,26 @@ class MLPProblem:
 
     def grad_batch(self, theta, idx):
         return self._evaluate(theta, idx, True)
+
+    def f_and_grad(self, theta):
+        """(f(θ), ∇f(θ)) from one forward pass (θ of shape (d,) or (..., d))."""
+        theta = self._check_theta(theta)
+        if theta.ndim == 1:
+            value, grads = self._value_and_grad(theta, None)
+            return value, flatten(grads)
+        value, grad = self._lanes_value_and_grad(theta.reshape(-1, self.dim), None, True)
+        return value.reshape(theta.shape[:-1]), grad.reshape(theta.shape)
+
+    def hvp(self, theta, v):
+        """The exact Hessian-vector product ∇²f(θ) v (``hessian_vector_product``), θ, v (d,)."""
+        theta = self._check_theta(theta)
+        v = np.asarray(v, dtype=float)
+        if theta.ndim != 1 or v.shape != theta.shape:
+            raise ValueError(f"theta and v must both have shape ({self.dim},), got {theta.shape} "
+                             f"and {v.shape}")
+        Hv = hessian_vector_product(self.params(theta), self.X, self.y, self.params(v),
+                                    self.activation, self.loss, self.residual)
+        return flatten(Hv)
 
     def predict(self, theta, X):
         return predict(self.params(theta), X, self.activation, self.residual)

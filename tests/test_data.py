@@ -69,3 +69,50 @@ def test_digits_is_seeded():
     assert data.digits(test_size=0.5).X_test.shape == (898, 64)  # round(0.5 · 1797)
     with pytest.raises(ValueError, match="test_size"):
         data.digits(test_size=1.5)
+
+
+def test_breast_cancer_is_standardized_with_an_intercept_column():
+    pytest.importorskip("sklearn")
+    from sklearn.datasets import load_breast_cancer
+
+    X, y = data.breast_cancer()
+    assert X.shape == (569, 31) and y.shape == (569,) and y.dtype == float
+    np.testing.assert_array_equal(X[:, 0], 1.0)
+    np.testing.assert_allclose(X[:, 1:].mean(axis=0), 0.0, atol=1e-13)
+    np.testing.assert_allclose(X[:, 1:].std(axis=0), 1.0, rtol=1e-13)
+    assert set(np.unique(y)) == {0.0, 1.0} and int(y.sum()) == 357  # 357 benign, 212 malignant
+    raw, target = load_breast_cancer(return_X_y=True)
+    np.testing.assert_array_equal(y, target)
+    # Rows stay aligned: each standardized column is an increasing affine map of the raw one.
+    for j in range(30):
+        slope = np.polyfit(raw[:, j], X[:, j + 1], 1)[0]
+        np.testing.assert_allclose(X[:, j + 1], slope * (raw[:, j] - raw[:, j].mean()),
+                                   rtol=1e-10, atol=1e-10)
+    np.testing.assert_array_equal(data.breast_cancer()[0], X)
+
+
+def test_breast_cancer_read_directly_equals_scikit_learns_loader(monkeypatch):
+    # breast_cancer() reads the CSV that load_breast_cancer parses, without importing
+    # sklearn.datasets (seconds of a chapter's budget); both routes give the same bits.
+    pytest.importorskip("sklearn")
+    assert data._sklearn_table("breast_cancer.csv") is not None
+    assert data._sklearn_table("no_such_table.csv") is None
+    direct = data.breast_cancer()
+    monkeypatch.setattr(data, "_sklearn_table", lambda name: None)
+    loader = data.breast_cancer()
+    np.testing.assert_array_equal(direct[0], loader[0])
+    np.testing.assert_array_equal(direct[1], loader[1])
+
+
+def test_breast_cancer_classes_are_linearly_separable():
+    # The claim of the docstring (and of the rates chapter: the unregularized loss has infimum 0,
+    # not attained): a linear program finds θ with sᵢxᵢᵀθ ≥ 1 for every row.
+    pytest.importorskip("sklearn")
+    from scipy.optimize import linprog
+
+    X, y = data.breast_cancer()
+    s = 2 * y - 1
+    res = linprog(np.zeros(31), A_ub=-(s[:, None] * X), b_ub=-np.ones(569),
+                  bounds=[(None, None)] * 31)
+    assert res.status == 0
+    assert np.all(s * (X @ res.x) >= 1 - 1e-7)

@@ -299,3 +299,77 @@ def test_warnings_of_the_callback_are_not_silenced():
 
     with pytest.warns(RuntimeWarning):
         descend(F.square(), [1.0], PlainGD(0.1), 1, callback=callback)
+
+
+# ----------------------------------------------------------------------------------------------
+# line_search="armijo"
+
+def test_armijo_descent_records_accepted_steps_that_satisfy_sufficient_decrease():
+    q = F.quadratic(np.diag([1.0, 10.0]), [1.0, -1.0])
+    trace = descend(q, [3.0, 2.0], _sgd(1.0), 40, line_search="armijo")
+    assert trace.lrs.shape == (40,) and trace.evaluations.shape == (40,)
+    for k in range(40):
+        x, eta = trace.xs[k], trace.lrs[k]
+        g = q.grad(x)
+        np.testing.assert_allclose(trace.xs[k + 1], x - eta * g, rtol=1e-15, atol=1e-15)
+        assert q.f(trace.xs[k + 1]) <= q.f(x) - 1e-4 * eta * (g @ g)
+        # The accepted step is the first of 1, 1/2, 1/4, …: one more doubling would fail.
+        assert eta == 0.5 ** (trace.evaluations[k] - 1)
+        assert eta == 1.0 or q.f(x - 2 * eta * g) > q.f(x) - 1e-4 * 2 * eta * (g @ g)
+    # Never below shrink·2(1 − c₁)/L = (1 − c₁)/L, without being told L = 10.
+    assert np.all(trace.lrs >= (1 - 1e-4) / 10)
+
+
+def test_armijo_descent_lanes_equal_single_runs_and_stop_independently():
+    r = F.rosenbrock()
+    x0 = np.array([[-1.5, 2.0], [1.0, 1.0 + 1e-9], [0.0, 0.0]])
+    batch = descend(r, x0, _sgd(1.0), 30, tol=1e-6, line_search="armijo")
+    assert batch.lrs.shape == (30, 3)
+    for i in range(3):
+        one = descend(r, x0[i], _sgd(1.0), 30, tol=1e-6, line_search="armijo")
+        np.testing.assert_array_equal(one.xs, batch.xs[:, i])
+        np.testing.assert_array_equal(one.lrs, batch.lrs[:, i])
+        np.testing.assert_array_equal(one.evaluations, batch.evaluations[:, i])
+    assert batch.converged[1] and np.isnan(batch.lrs[1:, 1]).all()
+    assert (batch.evaluations[1:, 1] == 0).all()
+
+
+def test_line_search_options_and_the_first_trial_is_the_lr():
+    q = F.quadratic(np.diag([1.0, 10.0]))
+    trace = descend(q, [3.0, 2.0], _sgd(0.05), 5, line_search="armijo",
+                    line_search_options=dict(shrink=0.1, c1=0.5))
+    assert np.all(trace.lrs == 0.05)  # 0.05 < 2(1 − c₁)/L = 0.1: accepted at once
+    trace = descend(q, [3.0, 2.0], _sgd(1.0), 5, line_search="armijo",
+                    line_search_options=dict(shrink=0.1))
+    assert set(np.round(np.log10(trace.lrs), 12)) <= {0.0, -1.0, -2.0}
+
+
+def test_armijo_descent_accepts_the_closed_form_interval_with_a_large_c1():
+    # On a quadratic Armijo passes iff η ≤ 2(1 − c₁)/h_k, h_k = gᵀAg/‖g‖² (see test_linesearch);
+    # c₁ = 0.5 tells sufficient decrease from plain decrease (η < 2/h_k).
+    q = F.quadratic(np.diag([0.5, 2.0, 9.0]), [1.0, -1.0, 0.5])
+    trace = descend(q, [3.0, 2.0, -1.0], _sgd(4.0), 30, line_search="armijo",
+                    line_search_options=dict(c1=0.5, shrink=0.6))
+    g = q.grad(trace.xs[:-1])
+    h = np.einsum("ki,ij,kj->k", g, q.A, g) / np.einsum("ki,ki->k", g, g)
+    ratio = trace.lrs * h / (2 * (1 - 0.5))
+    assert np.all(ratio > 0.6 * (1 + 1e-9)) and np.all(ratio <= 1 - 1e-9)
+
+
+def test_without_line_search_the_trace_is_unchanged():
+    q = F.quadratic(np.diag([1.0, 10.0]))
+    trace = descend(q, [3.0, 2.0], _sgd(0.1), 5)
+    assert trace.evaluations is None and np.all(trace.lrs == 0.1)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(line_search="wolfe"), "Invalid line_search value: 'wolfe'"),
+    (dict(line_search="armijo", problem=F.rosenbrock().grad), "line_search needs a Problem"),
+    (dict(line_search="armijo", line_search_options=dict(shrink=2.0)), "Invalid shrink value"),
+])
+def test_line_search_bad_input(kwargs, match):
+    args = dict(problem=F.rosenbrock(), x0=[0.0, 0.0], opt=PlainGD(0.1), steps=3)
+    args.update(kwargs)
+    extra = {k: v for k, v in args.items() if k not in ("problem", "x0", "opt", "steps")}
+    with pytest.raises(ValueError, match=match):
+        descend(args["problem"], args["x0"], args["opt"], args["steps"], **extra)

@@ -16,6 +16,14 @@ def _regression():
     return F.linear_regression(gd.data.design_matrix(x), y)
 
 
+def _logistic(l2):
+    def make():
+        pytest.importorskip("sklearn")
+        X, y = gd.data.breast_cancer()
+        return F.logistic_regression(X, y, l2)
+    return make
+
+
 PROBLEMS = {
     "quadratic": lambda: F.quadratic([[3.0, 1.0], [1.0, 2.0]], [1.0, -1.0], 0.5),
     "quadratic_3d": lambda: F.quadratic(np.diag([1.0, 4.0, 9.0]), [1.0, 2.0, 3.0]),
@@ -31,6 +39,8 @@ PROBLEMS = {
     "quartic": F.quartic,
     "cubic": F.cubic,
     "linear_regression": _regression,
+    "logistic_regression": _logistic(1e-2),
+    "logistic_regression_l2_0": _logistic(0.0),
 }
 
 
@@ -237,7 +247,123 @@ def test_linear_regression_rejects_column_vector_y():
     (lambda: F.rosenbrock().f(np.ones(3)), r"x must have shape \(\.\.\., 2\)"),
     (lambda: F.square().grad(np.float64(2.0)), r"x must have shape \(\.\.\., 1\)"),
     (lambda: F.quadratic(np.eye(3)).hess(np.ones((4, 2))), r"got shape \(4, 2\)"),
+    (lambda: F.logistic_regression(np.ones(5), np.ones(5)), "X must have shape"),
+    (lambda: F.logistic_regression(np.ones((5, 2)), np.ones(4)), r"y must have shape \(5,\)"),
+    (lambda: F.logistic_regression(np.ones((3, 2)), [0.0, 1.0, -1.0]), "labels 0 and 1"),
+    (lambda: F.logistic_regression(np.ones((3, 2)), [0.0, 1.0, 2.0]), "labels 0 and 1"),
+    (lambda: F.logistic_regression([[1.0, np.nan]], [1.0]), "X must be finite"),
+    (lambda: F.logistic_regression(np.ones((3, 2)), np.ones(3), l2=-1.0),
+     "Invalid l2 value: -1.0"),
+    (lambda: F.logistic_regression(np.ones((3, 2)), np.ones(3), l2=np.inf), "Invalid l2 value"),
+    (lambda: F.logistic_regression(np.ones((3, 2)), np.ones(3)).grad(np.ones(3)),
+     r"x must have shape \(\.\.\., 2\)"),
 ])
 def test_bad_input_raises_value_error_naming_the_argument(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+# ---------------------------------------------------------------------------------------------
+# Logistic regression on the breast-cancer data
+
+
+def _expit(t):
+    return 0.5 * (1.0 + np.tanh(0.5 * t))  # a second formula for σ, exact for all t
+
+
+@pytest.mark.parametrize("l2", [0.0, 1e-3, 0.1])
+def test_logistic_regression_against_the_textbook_formulas(l2):
+    # The textbook route with probabilities p = σ(Xθ) and labels y (not signs s):
+    # f = −mean(y log p + (1−y) log(1−p)), ∇f = Xᵀ(p − y)/n, ∇²f = Xᵀ diag(p(1−p)) X / n.
+    pytest.importorskip("sklearn")
+    X, y = gd.data.breast_cancer()
+    problem = F.logistic_regression(X, y, l2)
+    n, d = X.shape
+    rng = np.random.default_rng(RNG_SEED)
+    for theta in 0.3 * rng.standard_normal((5, d)):
+        p = _expit(X @ theta)
+        f = -np.mean(y * np.log(p) + (1 - y) * np.log1p(-p)) + l2 / 2 * theta @ theta
+        g = X.T @ (p - y) / n + l2 * theta
+        H = (X.T * (p * (1 - p))) @ X / n + l2 * np.eye(d)
+        assert problem.f(theta) == pytest.approx(f, rel=1e-12)
+        np.testing.assert_allclose(problem.grad(theta), g, rtol=0, atol=1e-14 * (1 + n))
+        np.testing.assert_allclose(problem.hess(theta), H, rtol=0, atol=1e-13)
+    assert problem.n_samples == 569 and problem.dim == 31 and problem.mu == l2
+
+
+@pytest.mark.parametrize("l2", [0.0, 1e-2])
+def test_logistic_regression_smoothness_constant(l2):
+    # L = ‖X‖₂²/(4n) + λ bounds the top Hessian eigenvalue everywhere (σσ' ≤ ¼) and equals it at
+    # θ = 0, where every weight σ(0)σ(0) is exactly ¼: ∇²f(0) = XᵀX/(4n) + λI.
+    pytest.importorskip("sklearn")
+    X, y = gd.data.breast_cancer()
+    problem = F.logistic_regression(X, y, l2)
+    n = len(y)
+    L_eig = np.linalg.eigvalsh(X.T @ X)[-1] / (4 * n) + l2  # a second route to ‖X‖₂²
+    assert problem.L == pytest.approx(L_eig, rel=1e-12)
+    np.testing.assert_allclose(problem.hess(np.zeros(31)), X.T @ X / (4 * n) + l2 * np.eye(31),
+                               rtol=0, atol=1e-13)
+    assert np.linalg.eigvalsh(problem.hess(np.zeros(31)))[-1] == pytest.approx(problem.L,
+                                                                                rel=1e-12)
+    rng = np.random.default_rng(RNG_SEED)
+    thetas = rng.standard_normal((40, 31)) * np.array([0.1, 1.0, 5.0, 50.0]).repeat(10)[:, None]
+    top = np.linalg.eigvalsh(problem.hess(thetas))[:, -1]
+    assert np.all(top <= problem.L * (1 + 1e-12))
+    assert np.all(top < 0.99 * problem.L)  # away from θ = 0 the bound is strict
+    # The smallest eigenvalue is ≥ λ = mu everywhere (strong convexity).
+    assert np.all(np.linalg.eigvalsh(problem.hess(thetas))[:, 0] >= l2 * (1 - 1e-9) - 1e-15)
+
+
+@pytest.mark.parametrize("l2", [1e-3, 1e-2, 1.0])
+def test_logistic_regression_minimizer_matches_scikit_learn(l2):
+    sklearn = pytest.importorskip("sklearn")
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = gd.data.breast_cancer()
+    problem = F.logistic_regression(X, y, l2)
+    scale = 1 + np.max(np.abs(problem.hess(problem.minimizer)))
+    assert np.linalg.norm(problem.grad(problem.minimizer)) < 1e-13 * scale
+    assert problem.f_min == pytest.approx(problem.f(problem.minimizer), abs=0)
+    # scikit-learn minimizes C Σᵢ log(1 + e^{−mᵢ}) + ½‖w‖²; dividing by Cn gives our f with
+    # λ = 1/(Cn). X carries the intercept column, so fit_intercept=False penalizes it as we do.
+    model = LogisticRegression(C=1 / (l2 * len(y)), fit_intercept=False, tol=1e-12,
+                               max_iter=10_000).fit(X, y)
+    assert sklearn is not None
+    np.testing.assert_allclose(problem.minimizer, model.coef_[0], rtol=0,
+                               atol=1e-6 * (1 + np.max(np.abs(problem.minimizer))))
+    # Strong convexity: f(θ) − f* ≥ (λ/2)‖θ − θ*‖² at random points.
+    thetas = problem.minimizer + np.random.default_rng(0).standard_normal((20, 31))
+    gap = problem.f(thetas) - problem.f_min
+    assert np.all(gap >= 0.5 * l2 * np.sum((thetas - problem.minimizer) ** 2, -1) * (1 - 1e-9))
+
+
+def test_logistic_regression_is_stable_at_huge_margins():
+    # log(1 + e^{−m}) by logaddexp: no overflow warning at m = ±1e4, values from the asymptotes
+    # log(1 + e^{−m}) ≈ e^{−m} (m → ∞) and ≈ −m (m → −∞).
+    X = np.array([[1.0], [1.0]])
+    problem = F.logistic_regression(X, np.array([1.0, 0.0]))
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        assert problem.f(np.array([1e4])) == pytest.approx(0.5 * 1e4, rel=1e-15)
+        np.testing.assert_allclose(problem.grad(np.array([1e4])), [0.5], rtol=1e-15)
+        assert problem.hess(np.array([1e4]))[0, 0] == 0.0
+    one = F.logistic_regression(X[:1], np.array([1.0]))
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        assert one.f(np.array([40.0])) == pytest.approx(np.exp(-40.0), rel=1e-14)
+        assert one.f(np.array([1e4])) == 0.0
+    assert one.minimizer is None and one.f_min is None and len(one.minimizers) == 0
+
+
+def test_logistic_regression_minibatches():
+    pytest.importorskip("sklearn")
+    X, y = gd.data.breast_cancer()
+    problem = F.logistic_regression(X, y, 0.01)
+    theta = np.random.default_rng(1).standard_normal((2, 31))
+    parts = np.random.default_rng(0).permutation(569)[:560].reshape(7, 80)
+    full = F.logistic_regression(X[parts.ravel()], y[parts.ravel()], 0.01)
+    mean_grad = np.mean([problem.grad_batch(theta, part) for part in parts], axis=0)
+    np.testing.assert_allclose(mean_grad, full.grad(theta), rtol=1e-12, atol=1e-15)
+    np.testing.assert_array_equal(problem.f_batch(theta, np.arange(569)), problem.f(theta))
+    sub = F.logistic_regression(X[parts[0]], y[parts[0]], 0.01)
+    np.testing.assert_allclose(problem.f_batch(theta, parts[0]), sub.f(theta), rtol=1e-14)
+    np.testing.assert_allclose(problem.hess_batch(theta, parts[0]), sub.hess(theta),
+                               rtol=1e-13, atol=1e-15)

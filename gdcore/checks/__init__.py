@@ -6,6 +6,7 @@ verdict (see ``_core``); the chapter modules load on first use.
 
 from gdcore._lazy import lazy_modules
 
-_TOPICS = ("derivatives", "directional", "descent", "backprop", "zoo")
+_TOPICS = ("derivatives", "directional", "descent", "backprop", "zoo", "rates", "linesearch",
+           "stability", "stochastic")
 
 __getattr__ = lazy_modules(__name__, _TOPICS)

@@ -7,6 +7,7 @@ from gdcore._lazy import lazy_modules
 from .base import COLORS, color, contour, path, static_slider
 
 __all__ = ["COLORS", "color", "contour", "path", "static_slider"]
-_TOPICS = ("derivatives", "directional", "descent", "backprop", "zoo")
+_TOPICS = ("derivatives", "directional", "descent", "backprop", "zoo", "rates", "linesearch",
+           "stability", "stochastic")
 
 __getattr__ = lazy_modules(__name__, _TOPICS)
