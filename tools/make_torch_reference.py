@@ -1,9 +1,9 @@
 """Regenerate and extend the PyTorch reference data of the tests (tests/data/torch_*.json).
 
-gdcore's optimizers, schedules and MLP gradients are tested against an independent
-implementation: PyTorch. This script needs torch (2.13.0, CPU) and is never imported by the
-tests, nor a dependency of gdcore. Run it from the repository root with an interpreter that has
-torch and numpy::
+gdcore's optimizers, schedules, MLP gradients and MLP Hessian-vector products are tested
+against an independent implementation: PyTorch. This script needs torch (2.13.0, CPU) and is
+never imported by the tests, nor a dependency of gdcore. Run it from the repository root with an
+interpreter that has torch and numpy::
 
     /work/torchenv/bin/python tools/make_torch_reference.py            # write tests/data/
     /work/torchenv/bin/python tools/make_torch_reference.py --check    # compare, write nothing
@@ -14,6 +14,11 @@ reproduced bit for bit; the shared MLP gradients were summed in another order, s
 checked to 1e-13 and kept as they are. Then it appends the extended cases defined below: one
 per hyperparameter of each optimizer, a few 3-D and 5-D problems, scheduler sequences
 (tests/data/torch_schedules.json), and deeper MLPs with every activation and both losses.
+Hessian-vector products of small MLPs by double backward (tests/data/torch_mlp_hvp.json, used
+by tests/test_curvature.py): nine cases whose inputs are drawn from two seeds (see
+``hvp_inputs``; three have gdcore.mlp's skip connections) and must equal the stored ones
+exactly; the stored H v and loss values are checked to 1e-13 against a fresh double backward
+of the same forward as the MLP gradients (``mlp_loss``) and kept (see ``make_hvp_file``).
 The rest of torch.optim (tests/data/torch_optim_more_trajectories.json: RAdam, Adamax, Rprop,
 ASGD, NAdam's decoupled weight decay, Adafactor, Muon on matrix parameters, LBFGS stepped with
 a closure) and torch.optim.lr_scheduler by class name (tests/data/torch_lr_schedules.json)
@@ -536,21 +541,33 @@ ACTIVATIONS = {"tanh": torch.tanh, "sigmoid": torch.sigmoid, "relu": torch.relu,
                "identity": lambda h: h}
 
 
+def mlp_loss(W, b, X, target, activation: str, loss: str, residual: bool = False):
+    """The loss (LOSS_DEFINITION) of the MLP of FORWARD as a torch scalar.
+
+    ``residual=True`` is gdcore.mlp.forward's skip connection h_{l+1} = h_l + φ(z_l) on every
+    hidden layer whose input and output widths agree (never the output layer).
+    """
+    h = torch.tensor(X)
+    act = ACTIVATIONS[activation]
+    for layer, (weight, bias) in enumerate(zip(W, b, strict=True)):
+        z = h @ weight + bias
+        if layer == len(W) - 1:
+            h = z
+        elif residual and weight.shape[0] == weight.shape[1]:
+            h = h + act(z)
+        else:
+            h = act(z)
+    if loss == "mse":
+        return (0.5 * ((h - torch.tensor(target)) ** 2).sum(dim=1)).mean()
+    if loss == "cross_entropy":
+        return torch.nn.functional.cross_entropy(h, torch.tensor(target))
+    raise ValueError(f"unknown loss {loss!r}")
+
+
 def mlp_gradients(case: dict) -> dict:
     W = [torch.tensor(w, requires_grad=True) for w in case["W"]]
     b = [torch.tensor(v, requires_grad=True) for v in case["b"]]
-    h = torch.tensor(case["X"])
-    act = ACTIVATIONS[case["activation"]]
-    for layer, (weight, bias) in enumerate(zip(W, b, strict=True)):
-        h = h @ weight + bias
-        if layer < len(W) - 1:
-            h = act(h)
-    if case["loss"] == "mse":
-        loss = (0.5 * ((h - torch.tensor(case["target"])) ** 2).sum(dim=1)).mean()
-    elif case["loss"] == "cross_entropy":
-        loss = torch.nn.functional.cross_entropy(h, torch.tensor(case["target"]))
-    else:
-        raise ValueError(f"unknown loss {case['loss']!r}")
+    loss = mlp_loss(W, b, case["X"], case["target"], case["activation"], case["loss"])
     loss.backward()
     return {**case, "loss_value": loss.item(), "dW": [w.grad.tolist() for w in W],
             "db": [v.grad.tolist() for v in b]}
@@ -595,6 +612,93 @@ def make_mlp_case(sizes, activation, loss, n, gain, seed) -> dict:
 
 
 # ----------------------------------------------------------------------------------------------
+# MLP Hessian-vector products (tests/data/torch_mlp_hvp.json): double backward of mlp_loss.
+
+HVP_SOURCE = (
+    f"torch {torch.__version__}, float64, torch.autograd.grad twice (double backward) on the "
+    "loss of an MLP with the gdcore.mlp layout (W (n_in, n_out), b (n_out,)); params and v "
+    "alternate W_0, b_0, W_1, b_1, ...; mse = mean over samples of ½‖out − y‖², cross_entropy = "
+    "torch.nn.functional.cross_entropy (mean); residual = true: h_{l+1} = h_l + φ(z_l) on every "
+    "hidden layer whose input and output widths agree (gdcore.mlp.forward). H v = "
+    "torch.autograd.grad(Σ ∇f ⊙ v, params) after torch.autograd.grad(f, params, "
+    "create_graph=True).")
+HVP_OUTPUTS = ("loss_value", "hvp")
+
+
+def hvp_inputs() -> list:
+    """The inputs of the nine HVP cases, drawn from two seeded streams in a fixed order.
+
+    Seed 17: every (activation, loss) of tanh/sigmoid/relu × mse/cross_entropy on [3, 5, 4, 2],
+    9 samples, all of a case's params (W ~ 0.8 N, b ~ 0.3 N) drawn before its v. Seed 20261201:
+    three residual nets [3, 5, 5, 2] (the 5 → 5 layer has the skip), 6 samples, W ~ N / √n_in,
+    b ~ 0.3 N, each layer's v drawn right after its params.
+    """
+    cases = []
+    rng = np.random.default_rng(17)
+    for activation in ("tanh", "sigmoid", "relu"):
+        for loss in ("mse", "cross_entropy"):
+            sizes, n = [3, 5, 4, 2], 9
+            X = rng.standard_normal((n, sizes[0]))
+            y = (rng.standard_normal((n, sizes[-1])) if loss == "mse"
+                 else rng.integers(0, sizes[-1], n))
+            params = []
+            for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
+                params += [rng.standard_normal((n_in, n_out)) * 0.8,
+                           rng.standard_normal(n_out) * 0.3]
+            v = [rng.standard_normal(p.shape) for p in params]
+            cases.append({"activation": activation, "loss": loss, "layer_sizes": sizes,
+                          "X": X.tolist(), "y": y.tolist(), "params": [p.tolist() for p in params],
+                          "v": [t.tolist() for t in v]})
+    rng = np.random.default_rng(20261201)
+    for activation, loss in (("tanh", "mse"), ("sigmoid", "cross_entropy"), ("identity", "mse")):
+        sizes, n = [3, 5, 5, 2], 6
+        X = rng.standard_normal((n, sizes[0]))
+        y = (rng.standard_normal((n, sizes[-1])) if loss == "mse"
+             else rng.integers(0, sizes[-1], n))
+        params, v = [], []
+        for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
+            params += [rng.standard_normal((n_in, n_out)) / np.sqrt(n_in),
+                       0.3 * rng.standard_normal(n_out)]
+            v += [rng.standard_normal((n_in, n_out)), rng.standard_normal(n_out)]
+        cases.append({"activation": activation, "loss": loss, "layer_sizes": sizes,
+                      "residual": True, "X": X.tolist(), "y": y.tolist(),
+                      "params": [p.tolist() for p in params], "v": [t.tolist() for t in v]})
+    return cases
+
+
+def mlp_hvp(case: dict) -> dict:
+    """The case with loss_value and hvp = H v (H the Hessian of the loss in all params)."""
+    params = [torch.tensor(p, requires_grad=True) for p in case["params"]]
+    f = mlp_loss(params[::2], params[1::2], case["X"], case["y"], case["activation"],
+                 case["loss"], case.get("residual", False))
+    grads = torch.autograd.grad(f, params, create_graph=True)
+    Hv = torch.autograd.grad(sum((g * torch.tensor(v)).sum()
+                                 for g, v in zip(grads, case["v"], strict=True)), params)
+    return {**case, "loss_value": f.item(), "hvp": [t.tolist() for t in Hv]}
+
+
+def make_hvp_file() -> dict:
+    """The HVP file: seeded inputs; outputs recomputed and, where the file exists, kept from it.
+
+    The stored outputs came from a first script whose graph differed from mlp_loss's (mse as
+    Σ/n, not a mean of row sums; φ(z) + 0.0 on the hidden layers without a skip), so a few differ
+    from ours in the last bits (loss_value by an ulp, H v by ~2e-16 relative): like the shared
+    MLP gradients, they are checked to 1e-13 and kept; the inputs must equal the seeded ones
+    exactly. Without the file, the recomputed outputs are written.
+    """
+    inputs = hvp_inputs()
+    computed = [mlp_hvp(case) for case in inputs]
+    path = DATA / "torch_mlp_hvp.json"
+    if not path.exists():
+        return {"source": HVP_SOURCE, "cases": computed}
+    stored = json.loads(path.read_text())["cases"]
+    _identical([{k: v for k, v in case.items() if k not in HVP_OUTPUTS} for case in stored],
+               inputs, "Hessian-vector product input")
+    _close(stored, computed, "Hessian-vector product", keys=HVP_OUTPUTS)
+    return {"source": HVP_SOURCE, "cases": stored}
+
+
+# ----------------------------------------------------------------------------------------------
 
 def _shared(name: str) -> dict:
     """The shared reference file (or, where it is not mounted, our own copy in tests/data)."""
@@ -607,13 +711,16 @@ def _identical(old: list, new: list, what: str) -> None:
         raise SystemExit(f"regenerating the shared {what} cases did not reproduce them exactly")
 
 
-def _close(old: list, new: list, what: str, rtol: float = 1e-13) -> None:
-    """The shared MLP gradients were summed in another order than ours (they differ in the last
-    bits only); require agreement to rtol of each array's scale, keep the shared numbers."""
+def _close(old: list, new: list, what: str, keys=("loss_value", "dW", "db"),
+           rtol: float = 1e-13) -> None:
+    """The shared MLP gradients (and the stored HVPs) were summed in another order than ours
+    (they differ in the last bits only); require agreement to rtol of each array's scale (each
+    entry of a list of arrays on its own), keep the shared numbers."""
     for a, b in zip(old, new, strict=True):
-        for key in ("loss_value", "dW", "db"):
-            for x, y in zip(np.atleast_1d(np.array(a[key], dtype=object)),
-                            np.atleast_1d(np.array(b[key], dtype=object)), strict=True):
+        for key in keys:
+            pairs = (zip(a[key], b[key], strict=True) if isinstance(a[key], list)
+                     else [(a[key], b[key])])
+            for x, y in pairs:
                 x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
                 if np.max(np.abs(x - y)) > rtol * max(np.max(np.abs(x)), 1e-300):
                     raise SystemExit(f"regenerating the shared {what} cases: {key} differs")
@@ -685,7 +792,8 @@ def main() -> None:
     outputs = {"torch_optim_trajectories.json": optim, "torch_mlp_gradients.json": mlp,
                "torch_schedules.json": schedules,
                "torch_optim_more_trajectories.json": more,
-               "torch_lr_schedules.json": lr_schedules}
+               "torch_lr_schedules.json": lr_schedules,
+               "torch_mlp_hvp.json": make_hvp_file()}
     for name, content in outputs.items():
         path = DATA / name
         if args.check:
