@@ -4,7 +4,9 @@ Usage: .venv/bin/python benchmarks/widget_callback.py
 
 The callback of ``gd.widgets.descent.descent_explorer`` runs ``explore`` (problem → SGD →
 ``descend``) and then moves artists; this measures ``explore`` alone, for each function at the
-widget's default (50) and maximum (300) step counts, and separately the artist update of the panel.
+widget's default (50) and maximum (300) step counts, and separately the artist update of the panel
+and the PNG the widget sends to the browser (``benchmarks/widget_latency.py`` measures the whole
+round trip in a real JupyterLab).
 """
 
 import time
@@ -45,6 +47,10 @@ def main():
         panel = DescentPanel(run.problem)
         ms = best_of(lambda: panel.update(run.xs, run.losses, run.diverged_at, run.title))
         print(f"{'panel.update':16s} {300:6d} {ms:13.2f}   (moving artists, no redraw)")
+        from gdcore.widgets._live import _png_bundle
+
+        ms = best_of(lambda: _png_bundle(panel.fig, ""))
+        print(f"{'PNG of figure':16s} {300:6d} {ms:13.2f}   (what the widget sends the browser)")
     except ImportError:
         pass
     verdict = "within" if worst <= GOAL_MS else "ABOVE"

@@ -29,7 +29,28 @@ def test_widget_builds_and_redraws():
     box = wb.gradient_flow_widget(depth=3)
     depth_slider = box.children[0].children[0]
     depth_slider.value = 5  # triggers a redraw without error
-    assert depth_slider.value == 5
+    assert depth_slider.value == 5 and box.draws == 2
+    text = repr(box)
+    assert "\n" not in text and text.startswith("Live explorer of the gradient flow")
+
+
+@pytest.mark.parametrize(("activation", "init", "residual"), [
+    ("relu", "he_normal", True),          # gradients far above 1e4 (issue 15, fault 2)
+    ("sigmoid", "xavier_normal", False),  # first layers far below 1e-14
+    ("tanh", "standard", False),
+])
+def test_widget_left_axis_covers_the_curve_and_its_title(activation, init, residual):
+    pytest.importorskip("ipywidgets")
+    box = wb.gradient_flow_widget(depth=30, activation=activation, init=init,
+                                  residual=residual)
+    ax = box.figure.axes[0]
+    y = ax.lines[0].get_ydata()
+    lo, hi = ax.get_ylim()
+    assert lo < y.min() and y.max() < hi
+    assert hi / lo < 1e4 * y.max() / y.min()       # fitted: at most two decades spare each side
+    _, title = wb.gradient_flow_state(30, activation, init, residual=residual)
+    assert ax.get_title() == title
+    assert f"= {y[0]:.1e}" in title                  # the ratio in the title is the first point
 
 
 def test_graph_drawing_and_slider():

@@ -81,14 +81,88 @@ def test_panel_moves_artists_and_marks_divergence():
 def test_widget_builds_and_reacts():
     pytest.importorskip("ipywidgets")
     widget = explorer.descent_explorer("quadratic 2-D", steps=20)
-    controls = widget.children[0].children
-    menu, kappa, lr = controls[0], controls[1], controls[2]
-    lr.value = 0.5                                  # η ≈ 3.2 > 2/L: the callback must not raise
-    kappa.value = 100.0
-    menu.value = "rosenbrock"
-    assert lr.value == explorer.DEFAULTS["rosenbrock"]["log10_lr"]
-    menu.value = "quadratic 1-D"
-    assert controls[5].layout.visibility == "hidden"    # no y₀ in one dimension
+    c = widget.controls
+    c["log10_lr"].value = 0.5                      # η ≈ 3.2 > 2/L: the callback must not raise
+    c["kappa"].value = 100.0
+    c["function"].value = "rosenbrock"
+    assert c["log10_lr"].value == explorer.DEFAULTS["rosenbrock"]["log10_lr"]
+    c["function"].value = "quadratic 1-D"
+    assert c["y"].layout.display == "none"         # no y₀ in one dimension
+
+
+@pytest.mark.parametrize("function", explorer.FUNCTIONS)
+def test_switching_f_resets_its_controls_with_one_redraw(function):
+    pytest.importorskip("ipywidgets")
+    other = "himmelblau" if function != "himmelblau" else "rosenbrock"
+    widget = explorer.descent_explorer(other, steps=20)
+    c = widget.controls
+    c["x"].value, c["y"].value, c["log10_lr"].value = 0.35, 0.45, -1.5   # away from any default
+    old = {n: c[n] for n in ("x", "y")}
+    draws = widget.draws
+    c["function"].value = function
+    assert widget.draws == draws + 1                       # one redraw for the whole switch
+    problem = explorer.problem_for(function, c["kappa"].value)
+    x0, y0 = (explorer.DEFAULTS[function]["start"] * 2)[:2]
+    (x_lo, x_hi), *rest = problem.bounds
+    assert (c["x"].value, c["x"].min, c["x"].max) == (x0, x_lo, x_hi)
+    assert c["log10_lr"].value == explorer.DEFAULTS[function]["log10_lr"]
+    if problem.dim == 2:
+        assert (c["y"].value, c["y"].min, c["y"].max) == (y0, *rest[0])
+    # new bounds mean new sliders: a slider on show that gets new bounds sends back an old or
+    # clamped value after the kernel set the new one (issue 15, fault 1); the old ones are
+    # closed and the rows show the new ones
+    for name in ("x", "y"):
+        assert c[name] is not old[name] and old[name].comm is None
+    assert widget.children[2].children == (c["x"], c["y"])
+    shown = {n for n, w in c.items() if w.layout.display != "none"}
+    assert shown == ({"function", "log10_lr", "steps", "x"} | ({"y"} if problem.dim == 2 else set())
+                     | ({"kappa"} if function == "quadratic 2-D" else set()))
+    # no empty row: a row whose controls are all hidden is hidden itself
+    rows = widget.children[:3]
+    assert all(r.layout.display != "none" for r in rows)
+
+
+def test_a_value_the_browser_only_snapped_is_not_a_redraw():
+    pytest.importorskip("ipywidgets")
+    widget = explorer.descent_explorer("rosenbrock", steps=20)
+    draws = widget.draws
+    widget.controls["x"].value = -1.2000000000000002      # −1.2 snapped to the 0.05 grid
+    assert widget.draws == draws
+    widget.controls["x"].value = -1.15
+    assert widget.draws == draws + 1
+
+
+@pytest.mark.parametrize(("function", "log10_lr", "steps"), [
+    ("quadratic 1-D", 0.0, 5),          # η = 1/L: exactly at the minimum after one step
+    ("quadratic 2-D", 0.0, 300),        # round-off level after 300 steps
+    ("rosenbrock", -3.0, 300),          # far from it
+    ("himmelblau", -2.0, 50),
+])
+def test_title_says_what_the_loss_curve_shows(function, log10_lr, steps):
+    pytest.importorskip("matplotlib")
+    import re
+
+    from gdcore.plotting.descent import DescentPanel
+
+    run = explorer.explore(function, log10_lr, steps)
+    panel = DescentPanel(run.problem)
+    panel.update(run.xs, run.losses, run.diverged_at, run.title)
+    last = panel.curve.get_ydata()[-1]
+    m = re.search(r"f − f\* (=|<) (\S+)$", panel.title.get_text())
+    assert m, panel.title.get_text()
+    if m.group(1) == "<":        # below the floor: drawn at the floor, said to be below it
+        assert last == float(m.group(2)) == explorer.FLOOR
+    else:
+        assert np.isclose(float(m.group(2)), last, rtol=5e-3) and last > explorer.FLOOR
+    lo, hi = panel.ax_loss.get_ylim()
+    assert lo <= panel.curve.get_ydata().min() and panel.curve.get_ydata().max() <= hi
+
+
+def test_widget_says_what_it_is_without_a_kernel():
+    pytest.importorskip("ipywidgets")
+    text = repr(explorer.descent_explorer("rosenbrock", steps=5))
+    assert "\n" not in text and text.startswith("Live explorer of gradient descent")
+    assert "run this cell to use it" in text
 
 
 @pytest.mark.parametrize("ncols, shape", [(None, (1, 4)), (2, (2, 2)), (3, (2, 3))])

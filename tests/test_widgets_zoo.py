@@ -98,10 +98,11 @@ def test_explorer_controls_recompute_the_figure():
     widgets = pytest.importorskip("ipywidgets")
     box = zoo.explorer(steps=10)
     assert isinstance(box, widgets.VBox)
-    controls = {c.description: c for row in box.children[:-1] for c in row.children}
+    controls = {c.description: c for c in box.controls.values()}
     assert set(controls) == {"optimizer", "surface", "lr", "momentum", "beta1", "beta2",
                              "x0[0]", "x0[1]"}
     controls["surface"].value = "himmelblau"  # the start sliders follow the surface
+    controls = {c.description: c for c in box.controls.values()}  # new start sliders
     assert (controls["x0[0]"].value, controls["x0[1]"].value) == zoo.SURFACES["himmelblau"][1]
     (x_lo, x_hi), _ = gd.functions.himmelblau().bounds
     assert (controls["x0[0]"].min, controls["x0[0]"].max) == (x_lo, x_hi)
@@ -115,7 +116,62 @@ def test_explorer_builds():
 
     matplotlib.use("Agg")
     box = zoo.explorer(steps=10)
-    assert box.children
+    assert box.children and box.draws == 1
+    text = repr(box)
+    assert "\n" not in text and text.startswith("Live explorer of the optimizers")
+
+
+@pytest.mark.parametrize("name", ["sgd", "momentum", "nesterov", "adagrad", "rmsprop",
+                                  "adadelta", "adamw", "amsgrad", "nadam"])
+def test_choosing_an_optimizer_resets_its_hyperparameters_and_shows_only_them(name):
+    pytest.importorskip("ipywidgets")
+    box = zoo.explorer(steps=10)
+    c = box.controls
+    c["lr"].value, c["momentum"].value, c["beta1"].value = 0.3, 0.5, 0.5
+    draws = box.draws
+    c["name"].value = name
+    assert box.draws == draws + 1
+    for key, value in zoo.DEFAULTS[name].items():
+        assert np.isclose(c[key].value, value), (key, c[key].value, value)
+    shown = {k for k, w in c.items() if w.layout.display != "none"}
+    assert shown == zoo.acting_controls(name)
+    # what is hidden does nothing: moving it leaves the run as it is
+    _, before = zoo.trajectory(name, "rosenbrock", **{k: c[k].value for k in
+                               ("lr", "momentum", "beta1", "beta2")}, steps=10)
+    for hidden in {"momentum", "beta1", "beta2"} - shown:
+        kwargs = {k: c[k].value for k in ("lr", "momentum", "beta1", "beta2")}
+        kwargs[hidden] = 0.3 if hidden != "beta2" else 0.95
+        _, after = zoo.trajectory(name, "rosenbrock", **kwargs, steps=10)
+        np.testing.assert_array_equal(after.xs, before.xs)
+    for shown_one in {"momentum", "beta1", "beta2"} & shown:
+        kwargs = {k: c[k].value for k in ("lr", "momentum", "beta1", "beta2")}
+        kwargs[shown_one] = 0.3 if shown_one != "beta2" else 0.95
+        _, after = zoo.trajectory(name, "rosenbrock", **kwargs, steps=10)
+        assert not np.allclose(after.xs, before.xs), shown_one
+    # a row whose controls are all hidden takes no space
+    rows = box.children[:4]
+    assert (rows[2].layout.display == "none") == ("beta1" not in shown)
+
+
+@pytest.mark.parametrize("surface", list(zoo.SURFACES)[1:])
+def test_choosing_a_surface_moves_the_start_with_one_redraw(surface):
+    pytest.importorskip("ipywidgets")
+    box = zoo.explorer(steps=10)
+    c = box.controls
+    c["x"].value, c["y"].value = 1.35, 1.45
+    draws = box.draws
+    c["surface"].value = surface
+    assert box.draws == draws + 1
+    assert (c["x"].value, c["y"].value) == zoo.SURFACES[surface][1]
+    (x_lo, x_hi), (y_lo, y_hi) = zoo.SURFACES[surface][0]().bounds
+    assert (c["x"].min, c["x"].max, c["y"].min, c["y"].max) == (x_lo, x_hi, y_lo, y_hi)
+
+
+def test_optimizer_defaults_neither_diverge_nor_stall_on_the_first_surface():
+    for name, hyper in zoo.DEFAULTS.items():
+        problem, trace = zoo.trajectory(name, "rosenbrock", **hyper)
+        assert not np.any(trace.diverged), name
+        assert trace.losses[-1] < trace.losses[0], name
 
 
 def test_lr_frame_labels_say_diverged_floor_box_and_two_digits():

@@ -13,7 +13,7 @@ from .. import autodiff, mlp
 from .base import static_slider
 
 __all__ = ["draw_graph", "gradient_flow_figure", "draw_gradient_flow", "gradient_flow_slider",
-           "activation_histograms", "graph_layout", "signal_per_layer"]
+           "covering_ylim", "activation_histograms", "graph_layout", "signal_per_layer"]
 
 _ACT_COLORS = {"sigmoid": "#d62728", "tanh": "#1f77b4", "relu": "#2ca02c", "identity": "#7f7f7f"}
 
@@ -166,13 +166,24 @@ _YLABELS = {"delta_var": r"Var $\partial L/\partial z_l$ / Var $\partial L/\part
             "grad_norm": r"$\|\partial L/\partial W_l\|$"}
 
 
+def covering_ylim(values):
+    """Log-axis limits that hold every positive value with a decade to spare on both sides,
+    at powers of ten (so that the ticks stay put while the data move within a decade)."""
+    values = np.asarray(values, dtype=float)
+    positive = values[np.isfinite(values) & (values > 0)]
+    if not positive.size:
+        return (0.1, 10.0)
+    return (10.0 ** (np.floor(np.log10(positive.min())) - 1),
+            10.0 ** (np.ceil(np.log10(positive.max())) + 1))
+
+
 def draw_gradient_flow(axes, stats, *, title="", ylim=None, quantity="delta_var"):
     """(Re)draw both panels for one ``mlp.LayerStats``: the signal per layer on a log scale
-    (see ``signal_per_layer``) and the activation histograms. ``ylim`` defaults to a range
-    that holds a 30-layer sigmoid network, so that frames of a slider compare."""
+    (see ``signal_per_layer``) and the activation histograms. ``ylim`` defaults to
+    :func:`covering_ylim` of this network's values; a slider passes one range for all frames."""
     values = signal_per_layer(stats, quantity)
     if ylim is None:
-        ylim = (1e-40, 1e4) if quantity == "delta_var" else (1e-14, 1e4)
+        ylim = covering_ylim(values)
     ax_norm, ax_hist = axes
     ax_norm.cla()
     ax_hist.cla()
@@ -204,9 +215,7 @@ def gradient_flow_slider(activation, init, depths=(2, 4, 6, 8, 10, 12, 14, 16, 1
     stats = [mlp.gradient_flow(depth, activation, init, width=width, n_samples=n_samples,
                                seed=seed, residual=residual) for depth in depths]
     values = [signal_per_layer(s, quantity) for s in stats]
-    low = min(float(np.min(v[v > 0])) if np.any(v > 0) else 1.0 for v in values)
-    high = max(float(np.max(v)) for v in values)
-    ylim = (10.0 ** (np.floor(np.log10(low)) - 1), 10.0 ** (np.ceil(np.log10(high)) + 1))
+    ylim = covering_ylim(np.concatenate(values))
 
     def update(k):
         draw_gradient_flow(axes, stats[k], title=f"{activation}, {init}, depth {depths[k]}",

@@ -29,6 +29,11 @@ COLORS = {
     "nadam": "#17becf",
     "sgld": "#393b79",
     "newton": "#000000",
+    "lbfgs": "#8c6d31",
+    "radam": "#637939",
+    "adamax": "#ad494a",
+    "lion": "#e7969c",
+    "muon": "#6b6ecf",
 }
 
 

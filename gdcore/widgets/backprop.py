@@ -39,4 +39,5 @@ def gradient_flow_widget(depth=10, activation="sigmoid", init="xavier_normal", r
         stats, title = gradient_flow_state(**values)
         plots.draw_gradient_flow(axes, stats, title=title)
 
-    return live_figure(fig, controls, draw, rows=[["depth", "activation"], ["init", "residual"]])
+    return live_figure(fig, controls, draw, rows=[["depth", "activation"], ["init", "residual"]],
+                       description="Live explorer of the gradient flow through a deep network")

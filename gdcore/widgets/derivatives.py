@@ -58,4 +58,5 @@ def secant_widget(f, x0, fprime, *, log10_h=(-12.0, 0.0), start=-1.0, xlim=None,
     slider = widgets.FloatSlider(value=start, min=lo, max=hi, step=0.05, description="log₁₀ h",
                                  continuous_update=True, readout_format=".2f")
     return live_figure(fig, {"log_h": slider},
-                       lambda log_h: draw(secant_data(f, x0, 10.0**log_h, fprime)))
+                       lambda log_h: draw(secant_data(f, x0, 10.0**log_h, fprime)),
+                       description=f"Live explorer of the secant of {label} and its error")

@@ -15,6 +15,9 @@ from .. import descent, functions, optimizers
 
 __all__ = ["FUNCTIONS", "DEFAULTS", "Exploration", "problem_for", "explore", "descent_explorer"]
 
+#: the loss curve's floor (``plotting.descent``): a log axis cannot show 0 or round-off
+FLOOR = 1e-16
+
 FUNCTIONS = ("quadratic 1-D", "quadratic 2-D", "rosenbrock", "himmelblau")
 
 # Per function: a start point and a log10 learning rate that show something instructive.
@@ -58,8 +61,14 @@ class Exploration(NamedTuple):
 
     @property
     def title(self):
-        verdict = (f"diverged at step {self.diverged_at}" if self.diverged_at is not None
-                   else f"f − f* = {self.losses[-1] - (self.problem.f_min or 0.0):.2e}")
+        """What the panel's title says; the final f − f* as the loss curve draws it: a gap below
+        the curve's floor 1e-16 is drawn at the floor, and said to be below it (its digits are
+        round-off, which another machine would print differently)."""
+        if self.diverged_at is not None:
+            verdict = f"diverged at step {self.diverged_at}"
+        else:
+            gap = self.losses[-1] - (self.problem.f_min or 0.0)
+            verdict = f"f − f* < {FLOOR:.0e}" if gap < FLOOR else f"f − f* = {gap:.2e}"
         return f"{self.problem.name}, η = {self.lr:.3g}: {verdict}"
 
 
@@ -81,60 +90,61 @@ def explore(function="quadratic 2-D", log10_lr=None, steps=50, start=None, kappa
 
 
 def descent_explorer(function="quadratic 2-D", *, steps=50, kappa=10.0):
-    """The live widget: function menu, κ, log-learning-rate, steps and start point sliders."""
+    """The live widget: function menu, κ, log-learning-rate, steps and start point sliders.
+
+    Choosing f resets the learning rate and the start point (and its sliders' range) to f's
+    defaults with one redraw; κ is shown only for the 2-D quadratic, y₀ only in two dimensions.
+    """
     import ipywidgets as w
-    from IPython.display import display
 
     from ..plotting.descent import DescentPanel
+    from ._live import live_figure
 
-    menu = w.Dropdown(options=FUNCTIONS, value=function, description="f")
-    kappa_s = w.FloatLogSlider(value=kappa, base=10, min=0, max=3, step=0.05, description="κ")
-    lr_s = w.FloatSlider(value=DEFAULTS[function]["log10_lr"], min=-4.0, max=0.6, step=0.02,
-                         description="log₁₀ η", readout_format=".2f")
-    steps_s = w.IntSlider(value=steps, min=1, max=300, description="steps")
-    x_s = w.FloatSlider(description="x₀", min=-2, max=2, step=0.05)
-    y_s = w.FloatSlider(description="y₀", min=-2, max=2, step=0.05)
-    out = w.Output()
-    current = {"key": None, "panel": None, "busy": False}
+    problem = problem_for(function, float(kappa))
+    start = (DEFAULTS[function]["start"] * 2)[:2]
+    (x_lo, x_hi), (y_lo, y_hi) = problem.bounds * 2 if problem.dim == 1 else problem.bounds
+    controls = {
+        "function": w.Dropdown(options=FUNCTIONS, value=function, description="f"),
+        "kappa": w.FloatLogSlider(value=kappa, base=10, min=0, max=3, step=0.05,
+                                  description="κ"),
+        "log10_lr": w.FloatSlider(value=DEFAULTS[function]["log10_lr"], min=-4.0, max=0.6,
+                                  step=0.02, description="log₁₀ η", readout_format=".2f"),
+        "steps": w.IntSlider(value=steps, min=1, max=300, description="steps"),
+        "x": w.FloatSlider(value=start[0], min=x_lo, max=x_hi, step=0.05, description="x₀"),
+        "y": w.FloatSlider(value=start[1], min=y_lo, max=y_hi, step=0.05, description="y₀"),
+    }
+    panels = {}  # (f, κ) → its panel: the contour background is the costly part, made once
 
-    def set_start_sliders(name):
-        problem = problem_for(name, kappa_s.value)
-        for s, (lo, hi), v in zip((x_s, y_s), problem.bounds * 2, DEFAULTS[name]["start"] * 2,
-                                  strict=False):
-            s.min, s.max = -1e9, 1e9  # widen first so that setting min/max never clamps value
-            s.min, s.max, s.value = lo, hi, v
-        y_s.layout.visibility = "visible" if problem.dim == 2 else "hidden"
-        kappa_s.layout.visibility = "visible" if name == "quadratic 2-D" else "hidden"
-        lr_s.value = DEFAULTS[name]["log10_lr"]
+    def defaults(values):
+        """What choosing f resets: its learning rate, its start point and the box around it."""
+        name = values["function"]
+        (x_lo, x_hi), *rest = problem_for(name, values["kappa"]).bounds
+        y_lo, y_hi = rest[0] if rest else (x_lo, x_hi)
+        x0, y0 = (DEFAULTS[name]["start"] * 2)[:2]  # 1-D: y₀ is hidden and unused
+        return {"log10_lr": DEFAULTS[name]["log10_lr"],
+                "x": {"value": x0, "bounds": (x_lo, x_hi)},
+                "y": {"value": y0, "bounds": (y_lo, y_hi)}}
 
-    def redraw(*_):
-        if current["busy"]:
-            return
-        key = (menu.value, kappa_s.value if menu.value == "quadratic 2-D" else None)
-        if key != current["key"]:
-            # A new function or κ: new contour background (the costly part), once.
-            current["panel"] = DescentPanel(problem_for(menu.value, kappa_s.value))
-            current["key"] = key
-        run = explore(menu.value, lr_s.value, steps_s.value, (x_s.value, y_s.value),
-                      kappa_s.value)
-        panel = current["panel"]
-        panel.update(run.xs, run.losses, run.diverged_at, run.title)
-        with out:
-            out.clear_output(wait=True)
-            display(panel.fig)
+    def acting(values):
+        name = values["function"]
+        shown = {"function", "log10_lr", "steps", "x"}
+        if problem_for(name, values["kappa"]).dim == 2:
+            shown.add("y")
+        if name == "quadratic 2-D":
+            shown.add("kappa")
+        return shown
 
-    def on_menu(change):
-        current["busy"] = True  # one redraw for the whole change, not one per slider moved
-        try:
-            set_start_sliders(change["new"])
-        finally:
-            current["busy"] = False
-        redraw()
+    def draw(function, kappa, log10_lr, steps, x, y):
+        key = (function, kappa if function == "quadratic 2-D" else None)
+        if key not in panels:
+            panels[key] = DescentPanel(problem_for(function, kappa))
+        run = explore(function, log10_lr, steps, (x, y), kappa)
+        panels[key].update(run.xs, run.losses, run.diverged_at, run.title)
+        return panels[key].fig
 
-    set_start_sliders(function)
-    menu.observe(on_menu, names="value")
-    for s in (kappa_s, lr_s, steps_s, x_s, y_s):
-        s.observe(redraw, names="value")
-    redraw()
-    controls = w.VBox([menu, kappa_s, lr_s, steps_s, x_s, y_s])
-    return w.HBox([controls, out])
+    first = DescentPanel(problem)
+    panels[(function, kappa if function == "quadratic 2-D" else None)] = first
+    return live_figure(first.fig, controls, draw,
+                       rows=[["function", "kappa"], ["log10_lr", "steps"], ["x", "y"]],
+                       reset={"function": defaults}, acting=acting,
+                       description="Live explorer of gradient descent on the chosen f")

@@ -81,4 +81,5 @@ def directional_widget(problem, x=(1.0, 1.0), angle_deg=0.0, *, span=1.5):
     def draw(x1, x2, angle):
         update(directional_view(problem, (x1, x2), angle, span=span))
 
-    return live_figure(fig, sliders, draw)
+    return live_figure(fig, sliders, draw,
+                       description="Live explorer of the directional derivative")
