@@ -11,7 +11,8 @@ import importlib
 __version__ = "0.1.0"
 
 _CORE = ("functions", "numdiff", "optimizers", "schedules", "clipping", "descent", "autodiff",
-         "mlp", "data", "progress", "linesearch", "lbfgs", "curvature", "sweep")
+         "mlp", "data", "progress", "linesearch", "lbfgs", "curvature", "sweep",
+         "steepest")
 _LAZY = ("plotting", "widgets", "checks")
 
 __all__ = ["__version__", "descend", "Trace", *_CORE, *_LAZY]

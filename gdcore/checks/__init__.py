@@ -7,6 +7,6 @@ verdict (see ``_core``); the chapter modules load on first use.
 from gdcore._lazy import lazy_modules
 
 _TOPICS = ("derivatives", "directional", "descent", "backprop", "zoo", "rates", "linesearch",
-           "stability", "stochastic")
+           "stability", "stochastic", "geometry")
 
 __getattr__ = lazy_modules(__name__, _TOPICS)

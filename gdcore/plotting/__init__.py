@@ -8,6 +8,6 @@ from .base import COLORS, color, contour, path, static_slider
 
 __all__ = ["COLORS", "color", "contour", "path", "static_slider"]
 _TOPICS = ("derivatives", "directional", "descent", "backprop", "zoo", "rates", "linesearch",
-           "stability", "stochastic")
+           "stability", "stochastic", "geometry")
 
 __getattr__ = lazy_modules(__name__, _TOPICS)
