@@ -3,7 +3,8 @@
 ``lab_server(tmp)`` starts ``.venv/bin/jupyter-lab`` on a free localhost port with a throw-away
 configuration (no token, no browser, no news or update prompts) whose root is a *copy* of the
 chapters (JupyterLab autosaves what it opens, so it must never see the repository's notebooks),
-and stops it by its process group. ``browser()`` launches Debian's chromium through playwright.
+and stops it by its process group. ``browser()`` launches Debian's chromium through playwright
+(``tests/browser_launch.py``, shared with ``tests/test_browser.py``).
 ``Notebook`` opens a chapter, runs chosen cells, and ``LiveWidget`` drives one widget of
 ``gdcore.widgets._live.live_figure`` and watches its redraws in the page.
 
@@ -24,14 +25,9 @@ import time
 import urllib.request
 from pathlib import Path
 
+from browser_launch import browser, require_browser  # noqa: F401  (importable from here)
+
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# Flags that keep Debian's chromium from phoning home on a closed network (as test_browser.py).
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 
 #: chapter → the cells a live widget needs (first code cells by content), and how to find the
 #: widget cells: the cells tagged nbval-ignore-output whose code builds a live widget
@@ -53,22 +49,6 @@ _SETTINGS = {
         "fetchNews": "false", "checkForUpdates": False},
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
 }
-
-
-def require_browser(pytest):
-    """Skip (or, with GDCORE_REQUIRE_BROWSER=1, fail) when chromium or playwright is missing."""
-    if os.path.exists(CHROMIUM):
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            reason = "playwright is not installed: pip install -r requirements-dev.txt"
-        else:
-            return
-    else:
-        reason = "chromium not found: sudo apt-get install chromium (Debian/Ubuntu) to enable"
-    if os.environ.get("GDCORE_REQUIRE_BROWSER"):
-        pytest.fail(reason)
-    pytest.skip(reason)
 
 
 def widget_cells(nb_path):
@@ -152,18 +132,6 @@ def lab_server(tmp, chapters=tuple(SETUP)):
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
         log.close()
-
-
-@contextlib.contextmanager
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 # Installed in the page: the time of the last input event (captured before any widget sees it)

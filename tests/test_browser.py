@@ -12,20 +12,18 @@ Without chromium these tests skip with the reason; ``.ci/run`` installs it and s
 
 import functools
 import http.server
-import os
 import re
-import shutil
 import threading
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
+import browser_launch
 import pytest
 from paths import ROOT, toc_pages
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 
 # Requests that may fail because the book is read offline here. Each entry is a host whose
@@ -40,13 +38,6 @@ ALLOWED_CONSOLE = re.compile(
     r"Failed to load resource: net::ERR_|require is not defined|Error loading script"
     r"|(jsdelivr|unpkg|cdnjs)"
 )
-# Flags that keep Debian's chromium from phoning home on a closed network (see README).
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-dev-shm-usage",
-]
-
 
 # Steps a jshtml slider through every frame, ending on the last; returns the frames that fail.
 FRAMES_THAT_FAIL_TO_DECODE = """async (s) => {
@@ -59,20 +50,6 @@ FRAMES_THAT_FAIL_TO_DECODE = """async (s) => {
   }
   return bad;
 }"""
-
-def _require_browser():
-    if os.path.exists(CHROMIUM):
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            reason = "playwright is not installed: pip install -r requirements-dev.txt"
-        else:
-            return
-    else:
-        reason = "chromium not found: sudo apt-get install chromium (Debian/Ubuntu) to enable"
-    if os.environ.get("GDCORE_REQUIRE_BROWSER"):
-        pytest.fail(reason)
-    pytest.skip(reason)
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -122,13 +99,9 @@ DISPLAY_MATH_WIDER_THAN_COLUMN = """() => {
 
 @pytest.fixture(scope="module")
 def browser():
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    browser_launch.require_browser(pytest)
+    with browser_launch.browser() as b:
         yield b
-        b.close()
 
 
 class _Links(HTMLParser):

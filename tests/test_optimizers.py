@@ -239,18 +239,26 @@ def _per_run(values, run=None):
     return np.array(values)[:, None] if run is None else values[run]
 
 
+def assert_sweep_equals_separate_runs(name, swept, fixed, n_runs=3, steps=40):
+    """40 steps on Rosenbrock of a sweep over the `swept` hyperparameters (one lane per run)
+    equal, to the last bit, the runs done one at a time (also used by test_optimizers_more)."""
+    problem = functions.rosenbrock()
+    x0 = np.array([-1.5, 2.0])
+    batched = optimizers.by_name(name, **fixed, **{k: _per_run(v) for k, v in swept.items()})
+    xs_batched, _ = run(batched, problem, np.tile(x0, (n_runs, 1)), steps)
+    single_fixed = {k: v for k, v in fixed.items() if k != "lane_dims"}  # one run has no lanes
+    for r in range(n_runs):
+        single = optimizers.by_name(name, **single_fixed,
+                                    **{k: _per_run(v, r) for k, v in swept.items()})
+        xs_single, _ = run(single, problem, x0, steps)
+        np.testing.assert_array_equal(xs_batched[:, r], xs_single)
+    assert np.all(np.isfinite(xs_batched))
+
+
 @pytest.mark.parametrize("name, swept, fixed", SWEEPS,
                          ids=[f"{n}-{'-'.join(s)}" for n, s, _ in SWEEPS])
 def test_batched_sweep_equals_separate_runs_exactly(name, swept, fixed):
-    problem = functions.rosenbrock()
-    x0 = np.array([-1.5, 2.0])
-    n_runs, steps = 3, 40
-    batched = optimizers.by_name(name, **fixed, **{k: _per_run(v) for k, v in swept.items()})
-    xs_batched, _ = run(batched, problem, np.tile(x0, (n_runs, 1)), steps)
-    for r in range(n_runs):
-        single = optimizers.by_name(name, **fixed, **{k: _per_run(v, r) for k, v in swept.items()})
-        xs_single, _ = run(single, problem, x0, steps)
-        np.testing.assert_array_equal(xs_batched[:, r], xs_single)
+    assert_sweep_equals_separate_runs(name, swept, fixed)
 
 
 def test_sweep_broadcasts_a_single_start_over_runs():
@@ -261,19 +269,24 @@ def test_sweep_broadcasts_a_single_start_over_runs():
     assert new.shape == state.exp_avg.shape == (2, 2)
 
 
-@pytest.mark.parametrize("name", optimizers.NAMES)
-def test_any_array_shape_is_elementwise(name):
-    """A (2, 3, 4) parameter array is updated exactly like its flattened vector."""
+def assert_elementwise(name, steps=4):
+    """A (2, 3, 4) parameter array is updated exactly like its flattened vector (also used by
+    test_optimizers_more)."""
     rng = np.random.default_rng(3)
     params = rng.normal(size=(2, 3, 4))
     opt = optimizers.by_name(name, lr=0.01)
     state_nd, state_flat = opt.init(params), opt.init(params.ravel())
     x_nd, x_flat = params, params.ravel()
-    for _ in range(3):
+    for _ in range(steps):
         grad = rng.normal(size=(2, 3, 4))
         x_nd, state_nd = opt.update(x_nd, grad, state_nd)
         x_flat, state_flat = opt.update(x_flat, grad.ravel(), state_flat)
     np.testing.assert_array_equal(x_nd.ravel(), x_flat)
+
+
+@pytest.mark.parametrize("name", optimizers.NAMES)
+def test_any_array_shape_is_elementwise(name):
+    assert_elementwise(name)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_optimizers import assert_elementwise, assert_sweep_equals_separate_runs
 
 from gdcore import functions, optimizers, schedules
 from gdcore.optimizers import (
@@ -415,26 +416,10 @@ SWEEPS = [
 ]
 
 
-def _per_run(values, run=None):
-    if isinstance(values, tuple):
-        return tuple(_per_run(v, run) for v in values)
-    return np.array(values)[:, None] if run is None else values[run]
-
-
 @pytest.mark.parametrize("name, swept, fixed", SWEEPS,
                          ids=[f"{n}-{'-'.join(s)}" for n, s, _ in SWEEPS])
 def test_batched_sweep_equals_separate_runs_exactly(name, swept, fixed):
-    problem = functions.rosenbrock()
-    x0 = np.array([-1.5, 2.0])
-    batched = optimizers.by_name(name, **fixed, **{k: _per_run(v) for k, v in swept.items()})
-    xs_batched, _ = run(batched, problem.grad, np.tile(x0, (3, 1)), 40)
-    single_fixed = {k: v for k, v in fixed.items() if k != "lane_dims"}
-    for r in range(3):
-        single = optimizers.by_name(name, **single_fixed,
-                                    **{k: _per_run(v, r) for k, v in swept.items()})
-        xs_single, _ = run(single, problem.grad, x0, 40)
-        np.testing.assert_array_equal(xs_batched[:, r], xs_single)
-    assert np.all(np.isfinite(xs_batched))
+    assert_sweep_equals_separate_runs(name, swept, fixed)
 
 
 @pytest.mark.parametrize("make", [
@@ -459,17 +444,7 @@ def test_lanes_of_matrices_equal_separate_runs(make):
 
 @pytest.mark.parametrize("name", ["radam", "adamax", "rprop", "asgd", "lion"])
 def test_any_array_shape_is_elementwise(name):
-    """A (2, 3, 4) parameter array is updated exactly like its flattened vector."""
-    rng = np.random.default_rng(3)
-    params = rng.normal(size=(2, 3, 4))
-    opt = optimizers.by_name(name, lr=0.01)
-    state_nd, state_flat = opt.init(params), opt.init(params.ravel())
-    x_nd, x_flat = params, params.ravel()
-    for _ in range(4):
-        grad = rng.normal(size=(2, 3, 4))
-        x_nd, state_nd = opt.update(x_nd, grad, state_nd)
-        x_flat, state_flat = opt.update(x_flat, grad.ravel(), state_flat)
-    np.testing.assert_array_equal(x_nd.ravel(), x_flat)
+    assert_elementwise(name)
 
 
 def test_json_lists_work_as_tuples():

@@ -31,17 +31,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._base import (  # noqa: F401  (the helpers stay importable from gdcore.optimizers)
-    Optimizer,
-    _as_float_array,
-    _as_hyper,
-    _check,
-    _check_betas,
-    _ema_of_square,
-    _initial_params,
-    _lerp,
-    _pow,
-)
+from ._base import Optimizer
 from .adafactor import Adafactor, AdafactorState
 from .adam import (
     Adam,

@@ -18,6 +18,47 @@ from ._base import (
 )
 
 # ----------------------------------------------------------------------------------------------
+# What the family shares
+
+class _AdamFamily(Optimizer):
+    """The checks and storage of η, β = (β₁, β₂), ε, λ and the weight decay step, common to
+    Adam, NAdam, RAdam and Adamax (torch checks them in this order, with these messages)."""
+
+    def __init__(self, lr, betas, eps, weight_decay, *, maximize, decoupled_weight_decay=False):
+        super().__init__(lr)
+        _check(np.asarray(eps) >= 0.0, f"Invalid epsilon value: {eps}")
+        self.beta1, self.beta2 = _check_betas(betas)
+        _check(np.asarray(weight_decay) >= 0.0, f"Invalid weight_decay value: {weight_decay}")
+        self.eps = _as_hyper(eps)
+        self.weight_decay = _as_hyper(weight_decay)
+        self.maximize = bool(maximize)
+        self.decoupled_weight_decay = bool(decoupled_weight_decay)
+
+    @property
+    def betas(self) -> tuple[Any, Any]:
+        return (self.beta1, self.beta2)
+
+    def _decayed(self, params, grad, lr) -> tuple[np.ndarray, np.ndarray]:
+        """θ and g with the weight decay applied: L2 (g ← g + λθ), or decoupled as AdamW's
+        θ ← θ(1 − ηλ), before the step and outside the moments."""
+        if not self.decoupled_weight_decay:
+            return self._prepare(params, grad, self.maximize, self.weight_decay)
+        params, g = self._prepare(params, grad, self.maximize)
+        if np.any(self.weight_decay != 0):
+            params = params * (1 - lr * self.weight_decay)
+        return params, g
+
+    def _moments(self, params, grad, state):
+        """How Adam, NAdam and RAdam begin a step: η, the decayed θ and g, and the moments
+        m_t = β₁ m_{t-1} + (1-β₁) g (torch's lerp) and v_t = β₂ v_{t-1} + (1-β₂) g²."""
+        lr = self.lr_at(state.step)
+        params, g = self._decayed(params, grad, lr)
+        exp_avg = _lerp(state.exp_avg, g, 1 - self.beta1)
+        exp_avg_sq = _ema_of_square(state.exp_avg_sq, g, self.beta2)
+        return lr, params, g, exp_avg, exp_avg_sq
+
+
+# ----------------------------------------------------------------------------------------------
 # Adam, AMSGrad, AdamW
 
 class AdamState(NamedTuple):
@@ -35,7 +76,7 @@ class AdamState(NamedTuple):
         return self.exp_avg_sq
 
 
-class Adam(Optimizer):
+class Adam(_AdamFamily):
     r"""Adam (Kingma & Ba 2015) with optional AMSGrad (Reddi, Kale & Kumar 2018), torch.optim.Adam.
 
     .. math::
@@ -56,19 +97,9 @@ class Adam(Optimizer):
 
     def __init__(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False,
                  *, maximize=False, decoupled_weight_decay=False):
-        super().__init__(lr)
-        _check(np.asarray(eps) >= 0.0, f"Invalid epsilon value: {eps}")
-        self.beta1, self.beta2 = _check_betas(betas)
-        _check(np.asarray(weight_decay) >= 0.0, f"Invalid weight_decay value: {weight_decay}")
-        self.eps = _as_hyper(eps)
-        self.weight_decay = _as_hyper(weight_decay)
+        super().__init__(lr, betas, eps, weight_decay, maximize=maximize,
+                         decoupled_weight_decay=decoupled_weight_decay)
         self.amsgrad = bool(amsgrad)
-        self.maximize = bool(maximize)
-        self.decoupled_weight_decay = bool(decoupled_weight_decay)
-
-    @property
-    def betas(self) -> tuple[Any, Any]:
-        return (self.beta1, self.beta2)
 
     def init(self, params) -> AdamState:
         params = _initial_params(params)
@@ -76,18 +107,9 @@ class Adam(Optimizer):
                          max_exp_avg_sq=self._zeros(params) if self.amsgrad else None)
 
     def update(self, params, grad, state: AdamState):
-        lr = self.lr_at(state.step)
-        if self.decoupled_weight_decay:
-            params, g = self._prepare(params, grad, self.maximize)
-            if np.any(self.weight_decay != 0):
-                params = params * (1 - lr * self.weight_decay)  # θ ← θ(1 − ηλ), before the step
-        else:
-            params, g = self._prepare(params, grad, self.maximize, self.weight_decay)
+        lr, params, _, exp_avg, exp_avg_sq = self._moments(params, grad, state)
         step = state.step + 1
         beta1, beta2 = self.beta1, self.beta2
-
-        exp_avg = _lerp(state.exp_avg, g, 1 - beta1)
-        exp_avg_sq = _ema_of_square(state.exp_avg_sq, g, beta2)
 
         bias_correction1 = 1 - _pow(beta1, step)
         bias_correction2 = 1 - _pow(beta2, step)
@@ -139,7 +161,7 @@ class NAdamState(NamedTuple):
     exp_avg_sq: np.ndarray   # v
 
 
-class NAdam(Optimizer):
+class NAdam(_AdamFamily):
     r"""NAdam: Adam with Nesterov momentum (Dozat 2016), torch.optim.NAdam semantics.
 
     .. math::
@@ -159,19 +181,11 @@ class NAdam(Optimizer):
 
     def __init__(self, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
                  momentum_decay=4e-3, decoupled_weight_decay=False, *, maximize=False):
-        super().__init__(lr)
-        _check(np.asarray(eps) >= 0.0, f"Invalid epsilon value: {eps}")
-        self.beta1, self.beta2 = _check_betas(betas)
-        _check(np.asarray(weight_decay) >= 0.0, f"Invalid weight_decay value: {weight_decay}")
+        super().__init__(lr, betas, eps, weight_decay, maximize=maximize,
+                         decoupled_weight_decay=decoupled_weight_decay)
         _check(np.asarray(momentum_decay) >= 0.0,
                f"Invalid momentum_decay value: {momentum_decay}")
-        self.eps = _as_hyper(eps)
-        self.weight_decay = _as_hyper(weight_decay)
         self.momentum_decay = _as_hyper(momentum_decay)
-        self.decoupled_weight_decay = bool(decoupled_weight_decay)
-        self.maximize = bool(maximize)
-
-    betas = Adam.betas
 
     def init(self, params) -> NAdamState:
         params = _initial_params(params)
@@ -189,21 +203,13 @@ class NAdam(Optimizer):
         return self.beta1 * (1.0 - 0.5 * power)
 
     def update(self, params, grad, state: NAdamState):
-        lr = self.lr_at(state.step)
-        if self.decoupled_weight_decay:
-            params, g = self._prepare(params, grad, self.maximize)
-            if np.any(self.weight_decay != 0):
-                params = params * (1 - lr * self.weight_decay)
-        else:
-            params, g = self._prepare(params, grad, self.maximize, self.weight_decay)
+        lr, params, g, exp_avg, exp_avg_sq = self._moments(params, grad, state)
         step = state.step + 1
         bias_correction2 = 1 - _pow(self.beta2, step)
         mu, mu_next = self._mu(step), self._mu(step + 1)
         mu_product = state.mu_product * mu
         mu_product_next = mu_product * mu_next
 
-        exp_avg = _lerp(state.exp_avg, g, 1 - self.beta1)
-        exp_avg_sq = _ema_of_square(state.exp_avg_sq, g, self.beta2)
         denom = exp_avg_sq / bias_correction2
         denom = np.sqrt(denom)
         denom += self.eps
@@ -226,7 +232,7 @@ class RAdamState(NamedTuple):
     exp_avg_sq: np.ndarray  # v
 
 
-class RAdam(Optimizer):
+class RAdam(_AdamFamily):
     r"""RAdam: Adam with the variance of its adaptive step rectified (Liu et al. 2020),
     torch.optim.RAdam semantics.
 
@@ -251,33 +257,17 @@ class RAdam(Optimizer):
 
     def __init__(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
                  decoupled_weight_decay=False, *, maximize=False):
-        super().__init__(lr)
-        _check(np.asarray(eps) >= 0.0, f"Invalid epsilon value: {eps}")
-        self.beta1, self.beta2 = _check_betas(betas)
-        _check(np.asarray(weight_decay) >= 0.0, f"Invalid weight_decay value: {weight_decay}")
-        self.eps = _as_hyper(eps)
-        self.weight_decay = _as_hyper(weight_decay)
-        self.decoupled_weight_decay = bool(decoupled_weight_decay)
-        self.maximize = bool(maximize)
-
-    betas = Adam.betas
+        super().__init__(lr, betas, eps, weight_decay, maximize=maximize,
+                         decoupled_weight_decay=decoupled_weight_decay)
 
     def init(self, params) -> RAdamState:
         params = _initial_params(params)
         return RAdamState(step=0, exp_avg=self._zeros(params), exp_avg_sq=self._zeros(params))
 
     def update(self, params, grad, state: RAdamState):
-        lr = self.lr_at(state.step)
-        if self.decoupled_weight_decay:
-            params, g = self._prepare(params, grad, self.maximize)
-            if np.any(self.weight_decay != 0):
-                params = params * (1 - lr * self.weight_decay)
-        else:
-            params, g = self._prepare(params, grad, self.maximize, self.weight_decay)
+        lr, params, _, exp_avg, exp_avg_sq = self._moments(params, grad, state)
         step = state.step + 1
         beta1, beta2 = self.beta1, self.beta2
-        exp_avg = _lerp(state.exp_avg, g, 1 - beta1)
-        exp_avg_sq = _ema_of_square(state.exp_avg_sq, g, beta2)
 
         bias_correction1 = 1 - _pow(beta1, step)
         beta2_power = _pow(beta2, step)
@@ -314,7 +304,7 @@ class AdamaxState(NamedTuple):
     exp_inf: np.ndarray  # u: exponentially weighted infinity norm
 
 
-class Adamax(Optimizer):
+class Adamax(_AdamFamily):
     r"""Adamax: Adam with the ℓ∞ norm in place of the ℓ2 norm (Kingma & Ba 2015, §7.1),
     torch.optim.Adamax semantics.
 
@@ -332,15 +322,7 @@ class Adamax(Optimizer):
 
     def __init__(self, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, *,
                  maximize=False):
-        super().__init__(lr)
-        _check(np.asarray(eps) >= 0.0, f"Invalid epsilon value: {eps}")
-        self.beta1, self.beta2 = _check_betas(betas)
-        _check(np.asarray(weight_decay) >= 0.0, f"Invalid weight_decay value: {weight_decay}")
-        self.eps = _as_hyper(eps)
-        self.weight_decay = _as_hyper(weight_decay)
-        self.maximize = bool(maximize)
-
-    betas = Adam.betas
+        super().__init__(lr, betas, eps, weight_decay, maximize=maximize)
 
     def init(self, params) -> AdamaxState:
         params = _initial_params(params)
