@@ -11,7 +11,8 @@ export GDCORE_QUIET := 1
 export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 
-.PHONY: book test test-quick test-portable lab student execute clean venv python-ok
+.PHONY: book test test-quick test-portable test-lab test-grader test-platforms lab student execute \
+        clean venv python-ok
 
 venv: $(STAMP)
 
@@ -43,10 +44,21 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build -W -n --keep-going .
 	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
 
-# Everything: gdcore unit tests, nbval (strict) on every chapter, the clean book build and the
-# browser tests of the built HTML.
+# gdcore unit tests, nbval (strict) on every chapter, the clean book build and the browser tests
+# of the built HTML. The slower suites have targets of their own, which .ci/run also calls:
+# test-lab (live widgets in JupyterLab), test-grader (sandboxed grading, the cheat suite) and
+# test-platforms (round trips through the real Otter-Grader and nbgrader).
+SLOW := not lab and not grader and not platforms
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadscope
+	$(BIN)/python -m pytest -n 2 --dist loadscope -m "$(SLOW)"
+
+# The live widgets in a real JupyterLab, in headless Chromium (a few minutes).
+test-lab: $(STAMP)
+	$(BIN)/python -m pytest tests/test_lab.py -m lab
+
+# The grader: submissions graded in sandboxed kernels, every cheat scoring zero.
+test-grader: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadscope -m grader tests/
 
 # The committed outputs hold on other machines: nbval over every chapter and the student
 # edition's run under two other numeric environments (older CPU kernel and SIMD; another kernel
@@ -56,13 +68,49 @@ test-portable: $(STAMP)
 
 # A developer's quick loop: no book build, no browser.
 test-quick: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadscope -m "not book and not browser"
+	$(BIN)/python -m pytest -n 2 --dist loadscope -m "not book and not browser and $(SLOW)"
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab chapters/
 
+# The student edition, a repository of its own (tools/make_student.py says what is in it).
 student: $(STAMP)
 	$(BIN)/python tools/make_student.py
+
+# Otter-Grader and nbgrader live in a venv of their own: their Jupyter server and lab extensions
+# would change the JupyterLab of .venv (make lab, the lab tests); the pins are the book's. The
+# name matches .venv-py*, which git, ruff and the book already leave out.
+PLATFORMS := .venv-py-platforms
+PLATFORMS_STAMP := $(PLATFORMS)/.installed
+.PHONY: otter nbgrader
+$(PLATFORMS_STAMP): requirements.txt requirements-platforms.txt pyproject.toml | python-ok
+	@[ -x $(PLATFORMS)/bin/python ] || { py=$$(sh tools/pick_python.sh $(PYTHON)) || exit 1; \
+	  echo "$$py -m venv $(PLATFORMS)"; $$py -m venv $(PLATFORMS); }
+	$(PLATFORMS)/bin/python -m pip install --quiet --upgrade pip
+	$(PLATFORMS)/bin/python -m pip install --quiet -r requirements-platforms.txt
+	touch $(PLATFORMS_STAMP)
+
+# Otter-Grader and nbgrader round trips, with the tools from their own venv (defined
+# after PLATFORMS_STAMP: make expands prerequisites as it reads them).
+test-platforms: $(STAMP) $(PLATFORMS_STAMP)
+	$(BIN)/python -m pytest tests/test_platforms.py -m platforms
+
+# otter/<chapter>/: an Otter Assign master notebook per chapter, and `otter assign`'s dist/
+# (student notebook, autograder.zip for Gradescope or `otter run`; the solutions are tested).
+otter: $(STAMP) $(PLATFORMS_STAMP)
+	rm -rf otter
+	$(BIN)/python tools/make_otter.py
+	for master in otter/*/*.ipynb; do \
+	  (cd $$(dirname $$master) && PATH="$(CURDIR)/$(PLATFORMS)/bin:$$PATH" \
+	    otter assign --no-pdfs $$(basename $$master) dist) || exit 1; done
+
+# nbgrader/: an nbgrader course (source/<chapter>/), and each assignment's release/ version.
+nbgrader: $(STAMP) $(PLATFORMS_STAMP)
+	rm -rf nbgrader/source  # not the rest: nbgrader/ holds the gradebook and submissions
+	$(BIN)/python tools/make_nbgrader.py
+	cd nbgrader && for a in source/*/; do \
+	  PATH="$(CURDIR)/$(PLATFORMS)/bin:$$PATH" nbgrader generate_assignment $$(basename $$a) \
+	    --force || exit 1; done
 
 # Re-execute notebooks in place (outputs are committed): make execute NB=chapters/x.ipynb
 NB ?= chapters/*.ipynb
@@ -70,4 +118,4 @@ execute: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py $(NB)
 
 clean:
-	rm -rf _build student .pytest_cache
+	rm -rf _build student otter .pytest_cache

@@ -173,4 +173,4 @@ def test_reference_step_matches_the_closed_form_on_a_quadratic():
     x, u = np.array([1.0, 2.0]), np.array([0.6, -0.8])
     slope, curvature = problem.grad(x) @ u, u @ problem.A @ u
     exact = 2 * 0.1 * abs(slope) / curvature
-    assert checks.reference_step_off_by(problem, x, u, 0.1) == pytest.approx(exact, rel=1e-9)
+    assert checks._reference_step_off_by(problem, x, u, 0.1) == pytest.approx(exact, rel=1e-9)

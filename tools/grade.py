@@ -1,109 +1,102 @@
 """Grade submitted notebooks with the course's own checkers (the autograder for teachers).
 
 Usage:
-    python tools/grade.py submission.ipynb [more.ipynb ...] [--no-execute] [--json]
+    python tools/grade.py [--jobs N] [--timeout S] [--submission-timeout S] [--json]
+                          [--csv FILE] [--feedback DIR] [--min-score P] [--course DIR]
+                          SUBMISSION...
 
-Each notebook is executed top to bottom in a fresh kernel (a failing cell does not stop the run),
-then every checker cell's one-line verdict is read:
+A SUBMISSION is a notebook file or a folder per student:
 
-    ✓ check_name: correct          → the exercise scores
-    ✗ check_name: <what is wrong>  → it does not
-    … check_name: not yet solved   → it does not
+    submissions/alice/01_derivatives.ipynb      student "alice" (the folder's name)
+    submissions/alice/02_directional_derivatives.ipynb
+    submissions/bob-01_derivatives.ipynb        student "bob" (the file name minus the chapter)
 
-The score of a notebook is the share of its checkers that printed ✓. Exercises whose checker
-never printed (e.g. the cell was deleted) count as missing.
+A notebook is matched to the teacher's notebook of the same file name in the course's
+``chapters/`` (or whose name it contains). The exercises, their checkers, the arguments they are
+called with and their points come from that teacher's notebook (``grading`` metadata of each
+checker cell, see ``grading/teacher.py``), never from the submission.
+
+Each submission runs in its own worker process and its own sandboxed kernel (bubblewrap, uid
+65534, no network, a private temporary folder, CPU and memory limits; see
+``grading/sandbox.py``, the first line on stderr says which isolation ran). Its cells run top to
+bottom (a cell past ``--timeout`` is interrupted; one that kills the kernel is skipped and the
+kernel restarted), then the grader's process calls each checker on proxies of the student's
+functions: the student's code runs in the kernel on the checker's inputs, the results come back
+as data, and the verdict is computed by the grader. What the notebook prints or stores is never
+read, and the gdcore functions an exercise asks the student to write are switched off meanwhile.
+
+Output: one result per submission as soon as it is graded; with ``--json`` one JSON object per
+line: ``submission``, ``student``, ``notebook``, ``isolation``, ``exercises`` (each ``name``,
+``checker``, ``points``, ``max_points``, ``verdict`` — correct, wrong, not solved, missing or
+error — and ``message``), ``score``, ``max_score``, ``errors`` (cell errors), ``error`` (why
+grading stopped: timeout, malformed file, missing notebook, …) and ``seconds``. A bad
+submission never stops the batch. ``--csv`` writes one row per submission, ``--feedback DIR``
+saves each executed notebook with the verdicts as ``DIR/<student>/<notebook>``. Exit status 0
+when grading ran; 1 with ``--min-score P`` when a submission scored below P percent; 2 for
+usage errors.
 """
 
-import argparse
-import json
-import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 
-import nbformat
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import nbformat  # noqa: E402
+from grading import cli, teacher  # noqa: E402
 
 VERDICT = re.compile(r"^(✓|✗|…) (check_\w+): ?(.*)$", re.MULTILINE)
-CALL = re.compile(r"\b(check_\w+)\s*\(")
+MARKS = {"correct": "✓", "wrong": "✗", "not solved": "…"}
 
 
 def expected_checks(nb) -> list[str]:
-    """Checker names called in the notebook's (non-solution) code cells, in order."""
+    """Checker names of the exercises of a (teacher's) notebook, in order."""
     names = []
-    for cell in nb.cells:
-        if cell.cell_type == "code" and "solution" not in cell.metadata.get("tags", []):
-            names += [n for n in CALL.findall(cell.source) if n not in names]
+    for ex in teacher.exercises(nb):
+        if ex.checker not in names:
+            names.append(ex.checker)
     return names
 
 
-def verdicts(nb) -> dict[str, tuple[str, str]]:
-    """{checker: (mark, message)} read from the outputs of an executed notebook."""
+def _stored_verdicts(path: Path) -> dict:
+    """The verdict lines stored in a notebook's outputs: a check of the teacher's own edition
+    (its outputs are proven current by nbval), never a grade."""
+    nb = nbformat.read(path, as_version=4)
     found = {}
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             text = out.get("text", "") if out.get("output_type") == "stream" else ""
             for mark, name, message in VERDICT.findall(text):
-                found[name] = (mark, message)
-    return found
-
-
-def execute(nb, path: Path, timeout: int = 120):
-    """Run ``nb`` from its folder in a fresh kernel; errors are recorded, not raised."""
-    from nbclient import NotebookClient
-    from traitlets.config import Config
-
-    os.environ.setdefault("GDCORE_QUIET", "1")
-    with tempfile.TemporaryDirectory(prefix="grade-") as sockets:
-        config = Config()
-        if os.name == "posix":
-            # Unix sockets instead of TCP ports: kernels started at the same moment by parallel
-            # graders (or test workers) cannot race for the same free port.
-            config.KernelManager.transport = "ipc"
-            config.KernelManager.ip = os.path.join(sockets, "kernel")
-        client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
-                                resources={"metadata": {"path": str(path.parent)}},
-                                config=config)
-        client.execute()
-    return nb
-
-
-def grade(path: Path, run: bool = True) -> dict:
-    """Score one notebook: score, passed, exercises {name: {mark, message}} and cell errors."""
-    nb = nbformat.read(path, as_version=4)
-    if run:
-        execute(nb, path)
-    found = verdicts(nb)
-    names = expected_checks(nb) or sorted(found)
-    missing = ("?", "missing: no verdict")
-    exercises = {n: dict(zip(("mark", "message"), found.get(n, missing), strict=True))
-                 for n in names}
+                found[name] = {"mark": mark, "message": message}
+    names = expected_checks(nb)
+    exercises = {n: found.get(n, {"mark": "?", "message": "missing: no verdict"}) for n in names}
     passed = sum(e["mark"] == "✓" for e in exercises.values())
-    score = passed / len(exercises) if exercises else 0.0
-    errors = [f"{o['ename']}: {o['evalue']}" for c in nb.cells for o in c.get("outputs", [])
-              if o.get("output_type") == "error"]
-    return {"notebook": str(path), "score": score, "passed": passed, "exercises": exercises,
-            "errors": errors}
+    return {"notebook": str(path), "score": passed / len(exercises) if exercises else 0.0,
+            "passed": passed, "exercises": exercises, "errors": [], "graded": False}
+
+
+def grade(path: Path, run: bool = True, **options) -> dict:
+    """Grade one notebook (sandboxed); ``run=False`` only reads its stored verdict lines.
+
+    Returns the row of ``--json`` plus, for existing callers, ``exercises`` keyed by checker
+    name (each with ``mark`` ✓/✗/…/?), ``score`` as a fraction, ``points``/``max_points``.
+    """
+    path = Path(path)
+    if not run:
+        return _stored_verdicts(path)
+    rows, level = cli.grade_all([path], **options)
+    row = rows[0]
+    exercises = {e["checker"]: dict(e, mark=MARKS.get(e["verdict"], "?"))
+                 for e in row["exercises"]}
+    return dict(row, exercises=exercises, exercise_list=row["exercises"], points=row["score"],
+                max_points=row["max_score"], passed=sum(e["verdict"] == "correct"
+                                                        for e in row["exercises"]),
+                score=row["score"] / row["max_score"] if row["max_score"] else 0.0,
+                graded=True)
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description="Grade notebooks with the course's checkers.")
-    parser.add_argument("notebooks", nargs="+", type=Path)
-    parser.add_argument("--no-execute", action="store_true",
-                        help="read the outputs already in the notebook instead of running it")
-    parser.add_argument("--json", action="store_true", help="print the results as JSON")
-    args = parser.parse_args(argv)
-    results = [grade(p, run=not args.no_execute) for p in args.notebooks]
-    if args.json:
-        print(json.dumps(results, indent=2, ensure_ascii=False))
-        return 0
-    for r in results:
-        print(f"{r['notebook']}: {r['passed']}/{len(r['exercises'])} = {100 * r['score']:.0f}%")
-        for name, e in r["exercises"].items():
-            print(f"  {e['mark']} {name}: {e['message'] or 'correct'}")
-        for error in r["errors"]:
-            print(f"  cell error: {error}")
-    return 0
+    return cli.main(argv)
 
 
 if __name__ == "__main__":

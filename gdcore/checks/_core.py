@@ -13,7 +13,7 @@ import numpy as np
 
 __all__ = [
     "NotSolved", "Wrong", "report", "is_stub", "call_safely", "expect_array", "expect_number",
-    "run_checks",
+    "run_checks", "BudgetExceeded", "call_on_budget",
 ]
 
 
@@ -23,6 +23,11 @@ class NotSolved(Exception):
 
 class Wrong(Exception):
     """The answer is wrong; the message says how."""
+
+
+class BudgetExceeded(Exception):
+    """Raised by a checker's counting oracle (a gradient, say) once the answer has used the
+    calls the exercise allows; ``call_on_budget`` turns it into a verdict."""
 
 
 def report(name: str, ok: bool, message: str = "", *, solved: bool = True) -> bool:
@@ -50,10 +55,21 @@ def call_safely(fn, *args, **kwargs):
     try:
         with np.errstate(all="ignore"):
             return fn(*args, **kwargs)
+    except BudgetExceeded:
+        raise  # the checker's own signal, not a failure of the student's code
     except NotImplementedError as exc:
         raise NotSolved("replace `raise NotImplementedError` with your code") from exc
     except Exception as exc:  # noqa: BLE001 — any failure of student code becomes a verdict
         raise Wrong(f"your code raised {type(exc).__name__}: {exc}") from exc
+
+
+def call_on_budget(fn, *args, over_budget: str):
+    """``call_safely(fn, *args)`` for an answer handed a counting oracle: running out of calls
+    is Wrong(over_budget), the message that says why the budget suffices."""
+    try:
+        return call_safely(fn, *args)
+    except BudgetExceeded:
+        raise Wrong(over_budget) from None
 
 
 def expect_array(value, shape=None, *, what="your answer") -> np.ndarray:

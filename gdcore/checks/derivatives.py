@@ -224,7 +224,7 @@ def _check_curvature_along(answer):
 
 
 def check_curvature_along(answer=None) -> bool:
-    """Exercise ex-derivatives-curvature: ``curvature_along(A, u)`` = uᵀAu / uᵀu."""
+    """Exercise ex-derivatives-curvature: ``curvature_along(A, u)``, a number for any nonzero u."""
     return run_checks("check_curvature_along", lambda: _check_curvature_along(answer))
 
 
@@ -281,5 +281,5 @@ def _check_optimal_step(answer):
 
 
 def check_optimal_step(answer=None) -> bool:
-    """Exercise ex-derivatives-optimal-step: ``optimal_step(f_x, fpp_x)`` = 2√(ε|f|/|f''|)."""
+    """Exercise ex-derivatives-optimal-step: ``optimal_step(f_x, fpp_x)``, a step h > 0."""
     return run_checks("check_optimal_step", lambda: _check_optimal_step(answer))

@@ -5,9 +5,10 @@ with the mathematics, and prints one verdict line (see ``_core``). When the answ
 checker tries the usual mistakes (a factor 2, the wrong eigenvalue, a flipped sign, one step too
 many, sampling with replacement, …) and names the one that explains what it saw.
 
-- ``check_max_stable_lr(fn)``: fn(A) = 2/L, L = λ_max(A), the largest step for which gradient
-  descent on ½xᵀAx converges (every |1 − ηλᵢ| < 1).
-- ``check_optimal_step(fn)``: fn(A) = (η*, ρ) with η* = 2/(L+μ) and ρ = (κ−1)/(κ+1).
+- ``check_max_stable_lr(fn)``: fn(A) = the largest step for which gradient descent on ½xᵀAx
+  converges.
+- ``check_optimal_step(fn)``: fn(A) = (η*, ρ), the step with the smallest contraction factor and
+  that factor.
 - ``check_stable_lr_from_gradients(fn)``: fn(grad, d) estimates the largest stable step of an
   unknown quadratic from at most ``GRADIENT_BUDGET`` calls of its gradient ``grad``.
 - ``check_lr_window(fn)``: fn(mu, L, steps, eps) = the interval of fixed steps η for which
@@ -16,15 +17,25 @@ many, sampling with replacement, …) and names the one that explains what it sa
   pure Newton reaches from x0 and whether it is a minimum, a maximum or a saddle.
 - ``check_damped_newton(fn)`` (part 3): fn(problem, x0, tol) = the iterates of Newton's method
   with a backtracking line search, which must decrease f at every step.
-- ``check_linear_regression_gd(fn)``: fn(X, y, lr, steps) = θ after ``steps`` updates
-  θ ← θ − η (2/n) Xᵀ(Xθ − y) from θ₀ = 0, shape (d,).
+- ``check_linear_regression_gd(fn)``: fn(X, y, lr, steps) = θ after ``steps`` full-batch
+  gradient-descent steps on the mean squared error from θ₀ = 0, shape (d,).
 - ``check_minibatch_indices(fn)``: fn(n, batch_size, rng) = one epoch of minibatches: a list of
-  index arrays, a fresh random permutation of 0..n−1 cut into batches of ``batch_size``.
+  index arrays of ``batch_size`` (the last may be smaller), drawn with ``rng``.
 """
 
 import numpy as np
 
-from ._core import NotSolved, Wrong, call_safely, expect_array, expect_number, is_stub, run_checks
+from ._core import (
+    BudgetExceeded,
+    NotSolved,
+    Wrong,
+    call_on_budget,
+    call_safely,
+    expect_array,
+    expect_number,
+    is_stub,
+    run_checks,
+)
 
 __all__ = ["check_max_stable_lr", "check_optimal_step", "check_stable_lr_from_gradients",
            "check_lr_window", "check_newton_stationary", "check_damped_newton",
@@ -103,7 +114,7 @@ def _first_wrong(got, truth, known):
 
 
 def check_max_stable_lr(answer=None):
-    """``answer(A)`` must return 2/λ_max(A) for symmetric positive definite A."""
+    """``answer(A)`` must return the largest stable fixed step for symmetric positive definite A."""
 
     def run():
         _stub_guard(answer)
@@ -150,7 +161,7 @@ _RATE_MISTAKES = [
 
 
 def check_optimal_step(answer=None):
-    """``answer(A)`` must return ``(eta_star, rate)`` = (2/(L+μ), (κ−1)/(κ+1))."""
+    """``answer(A)`` must return ``(eta_star, rate)``: the best fixed step and its contraction."""
 
     def run():
         _stub_guard(answer)
@@ -323,10 +334,6 @@ def check_minibatch_indices(answer=None):
 GRADIENT_BUDGET = 100
 
 
-class _BudgetExceeded(Exception):
-    pass
-
-
 class _GradientOracle:
     """∇f(x) = Ax − b of a hidden quadratic, counting calls; refuses anything but one (d,) x."""
 
@@ -339,7 +346,7 @@ class _GradientOracle:
             raise ValueError(f"grad takes one point of shape {self._b.shape}, got {x.shape}")
         self.calls += 1
         if self.calls > GRADIENT_BUDGET:
-            raise _BudgetExceeded
+            raise BudgetExceeded
         return self._A @ x - self._b
 
 
@@ -363,16 +370,10 @@ def check_stable_lr_from_gradients(answer=None):
         for A, b, L in _hidden_quadratics():
             d = len(b)
             grad = _GradientOracle(A, b)
-            try:
-                value = answer(grad, d) if callable(answer) else call_safely(answer, grad, d)
-            except _BudgetExceeded:
-                raise Wrong(f"more than {GRADIENT_BUDGET} gradient calls for d = {d}: "
-                            "rebuilding the matrix column by column costs d calls; find another "
-                            "way") from None
-            except NotImplementedError:
-                raise NotSolved("replace `raise NotImplementedError` with your code") from None
-            except Exception as exc:  # noqa: BLE001 — student code
-                raise Wrong(f"your code raised {type(exc).__name__}: {exc}") from None
+            value = call_on_budget(
+                answer, grad, d,
+                over_budget=f"more than {GRADIENT_BUDGET} gradient calls for d = {d}: rebuilding"
+                            " the matrix column by column costs d calls; find another way")
             eta = expect_number(value, what="the step you returned")
             truth = 2 / L
             if _close(eta, truth, 1e-3):
@@ -526,12 +527,27 @@ _STATIONARY_CASES = [("well", [0.3]), ("well", [-2.0]), ("well", [1.6]), ("well"
                      ("well", [0.65]), ("rotated saddle", [1.0, 0.5])]
 
 
+class _StudentProblem:
+    """What an answer is handed: f, grad, hess, dim, name, bounds, never the problem's known
+    stationary points (``minimizers``, ``saddles``, ``f_min``) that the answer must find."""
+
+    def __init__(self, problem):
+        self.f, self.grad, self.hess = problem.f, problem.grad, problem.hess
+        self.dim, self.name, self.bounds = problem.dim, problem.name, problem.bounds
+
+    def __call__(self, x):
+        return self.f(x)
+
+    def __repr__(self):
+        return f"<Problem {self.name} (d={self.dim})>"
+
+
 def _newton_answers(answer, cases, tol):
     """(problem, x0, answer's value, description) for each (problem name, x0) case."""
     problems = _newton_problems()
     for name, x0 in cases:
         problem, x0 = problems[name], np.array(x0, dtype=float)
-        value = call_safely(answer, problem, x0.copy(), tol)
+        value = call_safely(answer, _StudentProblem(problem), x0.copy(), tol)
         yield problem, x0, value, f"{name} from x0 = {np.array2string(x0, precision=2)}"
 
 

@@ -71,8 +71,7 @@ def _pair(value, what):
 def check_nesterov_step(nesterov_step=None) -> bool:
     """``nesterov_step(theta, b, g, lr, momentum) -> (theta_new, b_new)``, torch semantics.
 
-    b_t = β b_{t-1} + g_t,  θ_t = θ_{t-1} − η (g_t + β b_t). Compared with
-    ``gdcore.optimizers.SGD(lr, momentum, nesterov=True)`` from random states.
+    Compared with ``gdcore.optimizers.SGD(lr, momentum, nesterov=True)`` from random states.
     """
 
     def check():
@@ -114,7 +113,7 @@ def check_nesterov_step(nesterov_step=None) -> bool:
 # Exercise: tune heavy-ball momentum for a quadratic with eigenvalues in [μ, L]
 
 def check_optimal_momentum(optimal_momentum=None) -> bool:
-    """``optimal_momentum(L, mu) -> (lr, momentum)``: α* = 4/(√L+√μ)², β* = ((√κ−1)/(√κ+1))²."""
+    """``optimal_momentum(L, mu) -> (lr, momentum)``: the fastest worst-case tuning."""
 
     def check():
         fn = _function(optimal_momentum, "optimal_momentum(L, mu)")
@@ -149,7 +148,7 @@ def check_optimal_momentum(optimal_momentum=None) -> bool:
 # Exercise: Adagrad's effective learning rate (why it stalls)
 
 def check_adagrad_lr(adagrad_effective_lr=None) -> bool:
-    """``adagrad_effective_lr(grads, lr, eps) -> (T,)``: η/(√G_t + ε), G_t = Σ_{s≤t} g_s².
+    """``adagrad_effective_lr(grads, lr, eps) -> (T,)``: the step size of each update.
 
     The reference is the step Adagrad actually takes, −Δθ_t / g_t, from
     ``gdcore.optimizers.Adagrad`` fed the same gradients.
@@ -271,7 +270,7 @@ def check_adam_step(adam_step=None) -> bool:
 # Exercise: the proximal operator of τ‖·‖₁ (soft thresholding)
 
 def check_soft_threshold(soft_threshold=None) -> bool:
-    """``soft_threshold(z, tau)`` = sign(z) max(|z| − τ, 0), elementwise, any shape."""
+    """``soft_threshold(z, tau)``: the proximal operator of τ|·|, elementwise, any shape."""
 
     def check():
         fn = _function(soft_threshold, "soft_threshold(z, tau)")
