@@ -322,7 +322,8 @@ def test_logistic_regression_minimizer_matches_scikit_learn(l2):
     X, y = gd.data.breast_cancer()
     problem = F.logistic_regression(X, y, l2)
     scale = 1 + np.max(np.abs(problem.hess(problem.minimizer)))
-    assert np.linalg.norm(problem.grad(problem.minimizer)) < 1e-13 * scale
+    # Round-off level: a sum of 569 terms of size ~1 (1.4e-13 measured under another BLAS kernel).
+    assert np.linalg.norm(problem.grad(problem.minimizer)) < 1e-12 * scale
     assert problem.f_min == pytest.approx(problem.f(problem.minimizer), abs=0)
     # scikit-learn minimizes C Σᵢ log(1 + e^{−mᵢ}) + ½‖w‖²; dividing by Cn gives our f with
     # λ = 1/(Cn). X carries the intercept column, so fit_intercept=False penalizes it as we do.
