@@ -152,6 +152,7 @@ def descend(problem_or_grad_fn, x0, optimizer, steps, *, tol=None, callback=None
     converged = np.zeros(lanes, dtype=bool)
     diverged = np.zeros(lanes, dtype=bool)
     steps_taken = np.zeros(lanes, dtype=int)
+    evaluations = None
     if line_search is not None:
         etas = np.full((steps, *lanes), np.nan)
         evaluations = np.zeros((steps, *lanes), dtype=int)
@@ -220,8 +221,6 @@ def descend(problem_or_grad_fn, x0, optimizer, steps, *, tol=None, callback=None
     lrs = _learning_rates(optimizer, steps) if line_search is None else etas
     if not lanes:  # a single run: plain Python flags, so that `trace.diverged is True` works
         converged, diverged, steps_taken = bool(converged), bool(diverged), int(steps_taken)
-    if line_search is None:
-        return Trace(xs, losses, grad_norms, lrs, converged, diverged, steps_taken)
     return Trace(xs, losses, grad_norms, lrs, converged, diverged, steps_taken, evaluations)
 
 
