@@ -11,7 +11,8 @@ export GDCORE_QUIET := 1
 export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 
-.PHONY: book test test-quick test-portable test-lab test-grader test-platforms lab student execute \
+.PHONY: book book-zh site test test-quick test-portable test-lab test-grader test-platforms lab \
+        student student-zh execute \
         clean venv python-ok
 
 venv: $(STAMP)
@@ -43,6 +44,22 @@ book: $(STAMP)
 	rm -rf _build
 	$(BIN)/jupyter-book build -W -n --keep-going .
 	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
+
+# The Chinese edition, zh_CN/: written by tools/i18n.py from the English sources and the
+# catalogues in locales/zh_CN/ (commit what it writes), then built like the English book.
+book-zh: $(STAMP)
+	$(BIN)/python tools/i18n.py build
+	rm -rf zh_CN/_build
+	$(BIN)/jupyter-book build -W -n --keep-going zh_CN
+	@echo "The Chinese book is at file://$(CURDIR)/zh_CN/_build/html/index.html"
+
+# Both editions side by side, as GitHub Pages publishes them: English at the root, Chinese in
+# zh_CN/ (each page's language button leads to the same page in the other edition).
+site: book book-zh
+	rm -rf _build/site
+	cp -r _build/html _build/site
+	cp -r zh_CN/_build/html _build/site/zh_CN
+	@echo "Both editions: file://$(CURDIR)/_build/site/index.html"
 
 # gdcore unit tests, nbval (strict) on every chapter, the clean book build and the browser tests
 # of the built HTML. The slower suites have targets of their own, which .ci/run also calls:
@@ -76,6 +93,11 @@ lab: $(STAMP)
 # The student edition, a repository of its own (tools/make_student.py says what is in it).
 student: $(STAMP)
 	$(BIN)/python tools/make_student.py
+
+# The Chinese student edition, student-zh/, from the Chinese book (make book-zh writes zh_CN/).
+student-zh: $(STAMP)
+	$(BIN)/python tools/i18n.py build --check
+	$(BIN)/python tools/make_student.py --edition zh_CN
 
 # Otter-Grader and nbgrader live in a venv of their own: their Jupyter server and lab extensions
 # would change the JupyterLab of .venv (make lab, the lab tests); the pins are the book's. The
@@ -118,4 +140,4 @@ execute: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py $(NB)
 
 clean:
-	rm -rf _build student otter .pytest_cache
+	rm -rf _build zh_CN/_build student student-zh otter .pytest_cache

@@ -13,9 +13,9 @@ __version__ = "0.1.0"
 _CORE = ("functions", "numdiff", "optimizers", "schedules", "clipping", "descent", "autodiff",
          "mlp", "data", "progress", "linesearch", "lbfgs", "curvature", "sweep",
          "steepest")
-_LAZY = ("plotting", "widgets", "checks")
+_LAZY = ("plotting", "widgets", "checks", "i18n")
 
-__all__ = ["__version__", "descend", "Trace", *_CORE, *_LAZY]
+__all__ = ["__version__", "descend", "Trace", "set_language", *_CORE, *_LAZY]
 
 
 def __getattr__(name):
@@ -25,6 +25,10 @@ def __getattr__(name):
         module = importlib.import_module(f"{__name__}.{name}")
         globals()[name] = module
         return module
+    if name == "set_language":  # the checkers' language; the Chinese notebooks call it
+        value = importlib.import_module(f"{__name__}.i18n").set_language
+        globals()[name] = value
+        return value
     if name in ("descend", "Trace"):
         value = getattr(importlib.import_module(f"{__name__}.descent"), name)
         globals()[name] = value

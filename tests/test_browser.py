@@ -6,6 +6,11 @@ request aborted (as for a reader offline), and checked: no console errors and no
 every internal link resolving, every static slider moving, math typeset by the MathJax copy the
 book serves itself. A full-page screenshot of each page goes to ``_build/screenshots/``.
 
+Both editions are served as GitHub Pages publishes them (``make site``): the English book at the
+root, the Chinese one in ``zh_CN/``. Every page of each is checked, and each page's language
+button must lead to the same page of the other edition; every Chinese page's prose must be
+Chinese (no paragraph left in English).
+
 Without chromium these tests skip with the reason; ``.ci/run`` installs it and sets
 ``GDCORE_REQUIRE_BROWSER=1`` so that in CI they fail instead of skipping.
 """
@@ -57,15 +62,31 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+ZH = "zh_CN/"  # where the Chinese edition lives in the site
+PAGES = [*toc_pages(), *(ZH + page for page in toc_pages())]
+
+
 @pytest.fixture(scope="module")
-def site(book):
-    """(base_url, html_dir) of the built book served on 127.0.0.1."""
-    assert book.returncode == 0, "the book did not build; see test_book.py"
-    handler = functools.partial(_Quiet, directory=str(book.html))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def site(book, book_zh):
+    """(base_url, html_file) of both editions served on 127.0.0.1, the Chinese one in zh_CN/.
+
+    ``html_file(path)`` is the file a site path (``zh_CN/chapters/x.html``) is served from."""
+    assert book.returncode == 0 and book_zh.returncode == 0, "a book did not build: test_book.py"
+
+    def html_file(path: str) -> Path:
+        path = path.lstrip("/")
+        if path.startswith(ZH):
+            return book_zh.html / path[len(ZH):]
+        return book.html / path
+
+    class Handler(_Quiet):
+        def translate_path(self, path):
+            return str(html_file(unquote(urlparse(path).path)))
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/", book.html
+    yield f"http://127.0.0.1:{server.server_address[1]}/", html_file
     server.shutdown()
 
 # Text nodes outside math, code and scripts that still hold TeX: a $…$ pair, or a TeX command.
@@ -136,9 +157,38 @@ def _local_only(route):
         route.abort()
 
 
-@pytest.mark.parametrize("page", toc_pages())
+# Paragraphs, list items, table cells and headings of the article whose words (outside code,
+# math and outputs) are English: at least six Latin words and not one Chinese character.
+ENGLISH_PROSE = r"""() => {
+  const skip = 'pre, code, mjx-container, .math, .MathJax, script, style, .cell_output, .output,'
+             + ' .citation, .bibliography, .highlight, .headerlink, .sd-tab-set';
+  const bad = [];
+  for (const el of document.querySelectorAll(
+         'article p, article li, article td, article th, article h1, article h2, article h3,'
+         + ' article .admonition-title, article figcaption')) {
+    if (el.closest(skip)) continue;
+    const copy = el.cloneNode(true);
+    copy.querySelectorAll(skip).forEach(n => n.remove());
+    const text = copy.textContent;
+    if (/[\u4e00-\u9fff]/.test(text)) continue;
+    const words = text.match(/[A-Za-z]{2,}/g) || [];
+    if (words.length >= 6) bad.push(text.trim().slice(0, 100));
+  }
+  return bad;
+}"""
+
+
+def _source(page: str) -> Path:
+    """The notebook or markdown file a site page is built from."""
+    for suffix in (".md", ".ipynb"):
+        if (ROOT / f"{page}{suffix}").exists():
+            return ROOT / f"{page}{suffix}"
+    raise FileNotFoundError(page)
+
+
+@pytest.mark.parametrize("page", PAGES)
 def test_page_in_browser(site, browser, page):
-    base, html_dir = site
+    base, html_file = site
     failed, errors = [], []
     ctx = browser.new_context(viewport={"width": 1280, "height": 900})
     tab = ctx.new_page()
@@ -169,8 +219,7 @@ def test_page_in_browser(site, browser, page):
             f"image without a real alt text on {page}: {src[:100]} (alt={alt!r})"
 
     # Math is present and typeset by the local MathJax (it turns TeX into <mjx-container>).
-    source = (ROOT / f"{page}.md") if (ROOT / f"{page}.md").exists() else ROOT / f"{page}.ipynb"
-    if "$" in source.read_text(encoding="utf-8"):
+    if "$" in _source(page).read_text(encoding="utf-8"):
         tab.wait_for_selector("mjx-container", state="attached", timeout=15000)
 
     # No TeX left raw in the text (a `$` MyST did not pair up), and no display equation wider
@@ -193,37 +242,75 @@ def test_page_in_browser(site, browser, page):
         assert not bad, f"slider frames {bad} of {last + 1} do not load on {page}"
         assert img.get_attribute("src") != before, f"slider does not move on {page}"
 
+    # The Chinese edition is Chinese: no paragraph, item, cell or heading left in English.
+    if page.startswith(ZH):
+        english = tab.evaluate(ENGLISH_PROSE)
+        assert not english, f"English prose on the Chinese page {page}: {english[:5]}"
+        assert tab.evaluate("document.documentElement.lang") == "zh-CN"
+
+    # The language button leads to this very page in the other edition, and it exists.
+    other = page[len(ZH):] if page.startswith(ZH) else ZH + page
+    switch = tab.query_selector("a.btn-language-switch-button")
+    assert switch, f"no language button on {page}"
+    target = urljoin(urljoin(base, f"{page}.html"), switch.get_attribute("href"))
+    assert target == urljoin(base, f"{other}.html"), f"{page}: the button leads to {target}"
+    assert html_file(f"{other}.html").exists()
+
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     tab.screenshot(path=str(SCREENSHOTS / f"{page.replace('/', '__')}.png"), full_page=True)
     ctx.close()
 
 
-@pytest.mark.parametrize("page", toc_pages())
+@pytest.mark.parametrize("page", PAGES)
 def test_internal_links_resolve(site, page):
-    _, html_dir = site
-    here = html_dir / f"{page}.html"
+    """Every relative link, resolved as the browser does in the site of both editions."""
+    _, html_file = site
+    base = "http://site/"
+    here_url = urljoin(base, f"{page}.html")
+    here = html_file(f"{page}.html")
     broken = []
     for href in _parse(here).hrefs:
         url = urlparse(href)
         if url.scheme or href.startswith(("mailto:", "//")):
             continue
-        target = (here.parent / unquote(url.path)).resolve() if url.path else here
+        path = urlparse(urljoin(here_url, href)).path
+        target = html_file(unquote(path)) if url.path else here
         if target.is_dir():
             target = target / "index.html"
-        if not target.exists():
+        if not path.startswith("/") or ".." in Path(path).parts or not target.exists():
             broken.append(href)
         elif url.fragment and target.suffix == ".html" and url.fragment not in _parse(target).ids:
             broken.append(href)
     assert not broken, f"broken internal links on {page}: {broken}"
 
 
-def test_math_renders_with_the_network_blocked(site, browser):
+@pytest.mark.parametrize("edition, query, hit", [
+    ("", "gradient", "chapters/03_gradient_descent.html"),
+    (ZH, "梯度", "chapters/03_gradient_descent.html"),
+    (ZH, "导数", "chapters/01_derivatives.html"),
+])
+def test_search_finds_pages_offline(site, browser, edition, query, hit):
+    """The book's own search (Sphinx's; in Chinese its index is cut into words by jieba)."""
+    base, _ = site
+    ctx = browser.new_context()
+    tab = ctx.new_page()
+    tab.route("**/*", _local_only)
+    tab.goto(urljoin(base, f"{edition}search.html?q={query}"), wait_until="load")
+    tab.wait_for_selector("#search-results ul.search li", timeout=20000)
+    links = tab.eval_on_selector_all("#search-results ul.search li a",
+                                     "els => els.map(e => e.getAttribute('href'))")
+    assert any(href.split("?")[0].split("#")[0] == hit for href in links), links[:10]
+    ctx.close()
+
+
+@pytest.mark.parametrize("edition", ["", ZH])
+def test_math_renders_with_the_network_blocked(site, browser, edition):
     """Offline reading: with every non-local request aborted, math is still typeset."""
     base, _ = site
     ctx = browser.new_context()
     tab = ctx.new_page()
     tab.route("**/*", _local_only)
-    tab.goto(urljoin(base, "chapters/01_derivatives.html"), wait_until="load")
+    tab.goto(urljoin(base, f"{edition}chapters/01_derivatives.html"), wait_until="load")
     tab.wait_for_selector("mjx-container", state="attached", timeout=15000)
     assert tab.eval_on_selector_all("mjx-container", "els => els.length") > 5
     ctx.close()

@@ -290,12 +290,17 @@ def test_pages_workflow_publishes_the_chosen_edition():
     book = workflow["jobs"]["book"]
     assert book["env"]["EDITION"] == ("${{ vars.BOOK_EDITION || (github.event.repository.fork "
                                       "&& 'student' || 'teacher') }}")
+    assert book["env"]["LANGUAGE"] == "${{ vars.BOOK_LANGUAGE || 'en' }}"
     steps = {s.get("name"): s for s in book["steps"]}
-    assert steps["The teacher edition"]["if"] == "env.EDITION == 'teacher'"
+    teacher = steps["The teacher edition, English and Chinese"]
+    assert teacher["if"] == "env.EDITION == 'teacher'"
+    # Both languages side by side, and zh_CN/ current with the catalogues.
+    assert "make site" in teacher["run"] and "SITE=_build/site" in teacher["run"]
+    assert "git diff --exit-code -- zh_CN" in teacher["run"]
     student = steps["The student edition"]
     assert student["if"] == "env.EDITION == 'student'"
-    assert "make student" in student["run"] and "jupyter-book build -W" in student["run"]
-    assert "SITE=student/_build/html" in student["run"]
+    assert "make student;" in student["run"] and "make student-zh;" in student["run"]
+    assert "jupyter-book build -W" in student["run"] and "SITE=$out/_build/html" in student["run"]
     upload = next(s for s in book["steps"] if "upload-pages-artifact" in s.get("uses", ""))
     assert upload["with"]["path"] == "${{ env.SITE }}"
 

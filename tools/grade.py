@@ -3,7 +3,7 @@
 Usage:
     python tools/grade.py [--jobs N] [--timeout S] [--submission-timeout S] [--json]
                           [--csv FILE] [--feedback DIR] [--min-score P] [--course DIR]
-                          SUBMISSION...
+                          [--lang {auto,en,zh_CN}] SUBMISSION...
 
 A SUBMISSION is a notebook file or a folder per student:
 
@@ -29,11 +29,17 @@ Output: one result per submission as soon as it is graded; with ``--json`` one J
 line: ``submission``, ``student``, ``notebook``, ``isolation``, ``exercises`` (each ``name``,
 ``checker``, ``points``, ``max_points``, ``verdict`` — correct, wrong, not solved, missing or
 error — and ``message``), ``score``, ``max_score``, ``errors`` (cell errors), ``error`` (why
-grading stopped: timeout, malformed file, missing notebook, …) and ``seconds``. A bad
-submission never stops the batch. ``--csv`` writes one row per submission, ``--feedback DIR``
-saves each executed notebook with the verdicts as ``DIR/<student>/<notebook>``. Exit status 0
-when grading ran; 1 with ``--min-score P`` when a submission scored below P percent; 2 for
-usage errors.
+grading stopped: timeout, malformed file, missing notebook, …), ``language`` and ``seconds``.
+A bad submission never stops the batch. ``--csv`` writes one row per submission, ``--feedback
+DIR`` saves each executed notebook with the verdicts as ``DIR/<student>/<notebook>``.
+
+The verdicts' messages (report, JSON, the CSV's ``messages`` column, feedback notebooks) are in
+the submission's language: Chinese for a notebook of the Chinese edition (top-level metadata
+``"language": "zh_CN"``), English otherwise; ``--lang en`` or ``--lang zh_CN`` imposes one. A
+verdict is read from the mark of the checker's line (✓ ✗ …), never from its words.
+
+Exit status 0 when grading ran; 1 with ``--min-score P`` when a submission scored below P
+percent; 2 for usage errors.
 """
 
 import re

@@ -11,6 +11,8 @@ and returns True only for the first. ``tools/grade.py`` reads these lines to sco
 
 import numpy as np
 
+from ..i18n import _
+
 __all__ = [
     "NotSolved", "Wrong", "report", "is_stub", "call_safely", "expect_array", "expect_number",
     "run_checks", "BudgetExceeded", "call_on_budget",
@@ -33,9 +35,9 @@ class BudgetExceeded(Exception):
 def report(name: str, ok: bool, message: str = "", *, solved: bool = True) -> bool:
     """Print the one-line verdict for checker ``name`` and return ``ok``."""
     if ok:
-        print(f"✓ {name}: correct")
+        print(f"✓ {name}: {_('correct')}")
     elif not solved:
-        print(f"… {name}: not yet solved — {message}")
+        print(f"… {name}: {_('not yet solved')} — {message}")
     else:
         print(f"✗ {name}: {message}")
     return bool(ok)
@@ -49,18 +51,19 @@ def is_stub(answer) -> bool:
 def call_safely(fn, *args, **kwargs):
     """Call student code; NotImplementedError → NotSolved, any other exception → Wrong."""
     if is_stub(fn):
-        raise NotSolved("no answer yet: pass your function to the checker")
+        raise NotSolved(_("no answer yet: pass your function to the checker"))
     if not callable(fn):
-        raise Wrong(f"expected a function, got {type(fn).__name__}")
+        raise Wrong(_("expected a function, got {type}").format(type=type(fn).__name__))
     try:
         with np.errstate(all="ignore"):
             return fn(*args, **kwargs)
     except BudgetExceeded:
         raise  # the checker's own signal, not a failure of the student's code
     except NotImplementedError as exc:
-        raise NotSolved("replace `raise NotImplementedError` with your code") from exc
+        raise NotSolved(_("replace `raise NotImplementedError` with your code")) from exc
     except Exception as exc:  # noqa: BLE001 — any failure of student code becomes a verdict
-        raise Wrong(f"your code raised {type(exc).__name__}: {exc}") from exc
+        raise Wrong(_("your code raised {type}: {exc}").format(type=type(exc).__name__,
+                                                            exc=exc)) from exc
 
 
 def call_on_budget(fn, *args, over_budget: str):
@@ -72,33 +75,39 @@ def call_on_budget(fn, *args, over_budget: str):
         raise Wrong(over_budget) from None
 
 
-def expect_array(value, shape=None, *, what="your answer") -> np.ndarray:
+def expect_array(value, shape=None, *, what=None) -> np.ndarray:
     """``value`` as a float array with the expected ``shape`` and finite entries, or Wrong."""
+    what = _("your answer") if what is None else what
     if is_stub(value):
-        raise NotSolved(f"{what} is still a placeholder")
+        raise NotSolved(_("{what} is still a placeholder").format(what=what))
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise Wrong(f"{what} must be numeric, got {type(value).__name__}") from exc
+        raise Wrong(_("{what} must be numeric, got {type}").format(
+            what=what, type=type(value).__name__)) from exc
     if shape is not None and arr.shape != tuple(shape):
-        raise Wrong(f"shape {arr.shape} where {tuple(shape)} was expected")
+        raise Wrong(_("shape {got} where {want} was expected").format(got=arr.shape,
+                                                                        want=tuple(shape)))
     if not np.all(np.isfinite(arr)):
-        raise Wrong(f"{what} contains NaN or inf")
+        raise Wrong(_("{what} contains NaN or inf").format(what=what))
     return arr
 
 
-def expect_number(value, *, what="your answer") -> float:
+def expect_number(value, *, what=None) -> float:
     """``value`` as a finite float (a 0-d or size-1 array is accepted), or Wrong."""
+    what = _("your answer") if what is None else what
     if is_stub(value):
-        raise NotSolved(f"{what} is still a placeholder")
+        raise NotSolved(_("{what} is still a placeholder").format(what=what))
     if isinstance(value, bool) or not isinstance(value, (int, float, np.number, np.ndarray)):
-        raise Wrong(f"{what} must be a number, got {type(value).__name__}")
+        raise Wrong(_("{what} must be a number, got {type}").format(what=what,
+                                                                    type=type(value).__name__))
     arr = np.asarray(value, dtype=float)
     if arr.size != 1:
-        raise Wrong(f"{what} must be a single number, got shape {arr.shape}")
+        raise Wrong(_("{what} must be a single number, got shape {shape}").format(
+            what=what, shape=arr.shape))
     x = float(arr.reshape(()))
     if not np.isfinite(x):
-        raise Wrong(f"{what} is NaN or inf")
+        raise Wrong(_("{what} is NaN or inf").format(what=what))
     return x
 
 
@@ -115,5 +124,6 @@ def run_checks(name: str, check) -> bool:
     except Wrong as exc:
         return report(name, False, str(exc))
     except Exception as exc:  # noqa: BLE001 — a checker bug must not surface as a traceback
-        return report(name, False, f"could not check this answer ({type(exc).__name__}: {exc})")
+        return report(name, False, _("could not check this answer ({type}: {exc})").format(
+            type=type(exc).__name__, exc=exc))
     return report(name, True)

@@ -9,6 +9,7 @@ chapter: these docstrings say what each answer returns, not how to compute it.
 import numpy as np
 
 from .. import functions
+from ..i18n import _
 from ._core import NotSolved, Wrong, call_safely, expect_array, expect_number, run_checks
 
 __all__ = [
@@ -27,7 +28,7 @@ def _cases(seed, dims=(2, 3, 5)):
         problem = functions.quadratic(M @ M.T + 0.5 * np.eye(d), b=rng.normal(size=d))
         cases.append((problem, rng.normal(size=d) * 2))
     himmelblau = functions.himmelblau()
-    for _ in range(2):
+    for _k in range(2):
         x = rng.uniform(-4, 4, size=2)
         while np.linalg.norm(himmelblau.grad(x)) < 5:
             x = rng.uniform(-4, 4, size=2)
@@ -38,14 +39,14 @@ def _cases(seed, dims=(2, 3, 5)):
 def _returned(value):
     """The student's return value; ``None`` almost always means a missing ``return``."""
     if value is None:
-        raise Wrong("your function returned None — did you forget `return`?")
+        raise Wrong(_("your function returned None — did you forget `return`?"))
     return value
 
 
 def _check_stub(answer):
     """A placeholder answer (``...`` or ``None``) is 'not yet solved', not wrong."""
     if answer is Ellipsis or answer is None:
-        raise NotSolved("write the function in the solution cell")
+        raise NotSolved(_("write the function in the solution cell"))
 
 
 def check_steepest_descent_direction(answer=None) -> bool:
@@ -57,21 +58,24 @@ def check_steepest_descent_direction(answer=None) -> bool:
             g = problem.grad(x)
             g_norm = np.linalg.norm(g)
             u = expect_array(_returned(call_safely(answer, problem.grad, x.copy())), (x.size,),
-                             what="your direction")
+                             what=_("your direction"))
             norm = np.linalg.norm(u)
             if norm == 0:
-                raise Wrong("your direction is the zero vector: it has no direction")
+                raise Wrong(_("your direction is the zero vector: it has no direction"))
             cos = float(u @ g) / (norm * g_norm)
             if cos > 1 - 1e-8:
-                raise Wrong("wrong sign: that is the ascent direction (D_u f = +‖∇f‖); "
-                            "descend along −∇f")
+                raise Wrong(_("wrong sign: that is the ascent direction "
+                              "(D_u f = +‖∇f‖); descend along −∇f"))
             if cos > -1 + 1e-8:
-                raise Wrong(f"not the steepest descent direction: along yours D_u f = "
-                            f"{g_norm * cos:.4g}, along −∇f/‖∇f‖ it is −‖∇f‖ = {-g_norm:.4g} "
-                            f"(yours is {np.degrees(np.arccos(-cos)):.1f}° away from −∇f)")
+                raise Wrong(_("not the steepest descent direction: along yours D_u f = "
+                              "{slope:.4g}, along −∇f/‖∇f‖ it is −‖∇f‖ = {best:.4g} "
+                              "(yours is {angle:.1f}° away from −∇f)").format(
+                                  slope=g_norm * cos, best=-g_norm,
+                                  angle=np.degrees(np.arccos(-cos))))
             if abs(norm - 1) > 1e-8:
-                raise Wrong(f"not a unit vector: ‖u‖ = {norm:.4g} (divide −∇f by ‖∇f‖ "
-                            f"= {g_norm:.4g})")
+                raise Wrong(_("not a unit vector: ‖u‖ = {norm:.4g} "
+                              "(divide −∇f by ‖∇f‖ = {g_norm:.4g})").format(
+                                  norm=norm, g_norm=g_norm))
 
     return run_checks("check_steepest_descent_direction", check)
 
@@ -86,42 +90,47 @@ def check_zero_directions(answer=None) -> bool:
             g = problem.grad(x)
             g_unit = g / np.linalg.norm(g)
             value = _returned(call_safely(answer, problem.grad, x.copy()))
-            U = expect_array(value, (2, 2), what="your directions")
+            U = expect_array(value, (2, 2), what=_("your directions"))
             norms = np.linalg.norm(U, axis=1)
             if np.any(norms == 0):
-                raise Wrong("a row is the zero vector: it has no direction")
+                raise Wrong(_("a row is the zero vector: it has no direction"))
             cosines = (U @ g_unit) / norms
             for i in range(2):
                 if abs(cosines[i]) > 1e-8:
-                    kind = ("that is the steepest ascent direction" if cosines[i] > 1 - 1e-8 else
-                            "that is the steepest descent direction" if cosines[i] < -1 + 1e-8
+                    kind = (_("that is the steepest ascent direction") if cosines[i] > 1 - 1e-8 else
+                            _("that is the steepest descent direction") if cosines[i] < -1 + 1e-8
                             else f"D_u f = {np.linalg.norm(g) * cosines[i]:.4g}")
-                    raise Wrong(f"row {i} is not perpendicular to ∇f: {kind}, not 0")
+                    raise Wrong(_("row {i} is not perpendicular to ∇f: {kind}, not 0").format(
+                        i=i, kind=kind))
             for i in range(2):
                 if abs(norms[i] - 1) > 1e-8:
-                    raise Wrong(f"row {i} is not a unit vector: ‖u‖ = {norms[i]:.4g}")
+                    raise Wrong(_("row {i} is not a unit vector: ‖u‖ = {norm:.4g}").format(
+                        i=i, norm=norms[i]))
             if U[0] @ U[1] > 0:
-                raise Wrong("the two rows are the same direction; the other zero direction is "
-                            "its opposite, −u")
+                raise Wrong(_("the two rows are the same direction; the "
+                              "other zero direction is its opposite, −u"))
 
     return run_checks("check_zero_directions", check)
 
 
 def _ratio_message(ratio, norm_u):
-    """Name the mistake behind answer/expected = ``ratio`` for a direction with ‖v‖ = norm_u."""
+    """Name the mistake behind answer/expected = ``ratio`` for a direction with ‖v‖ = norm_u;
+    None when it is none of the known ones."""
     if np.isclose(ratio, -1, rtol=1e-3):
-        return "wrong sign: compare f(x + h u) − f(x), in that order, divided by +h"
+        return _("wrong sign: compare f(x + h u) − f(x), in that order, divided by +h")
     if np.isclose(ratio, norm_u, rtol=1e-3):
-        return (f"not normalised: your value is ‖u‖ = {norm_u:.3f} times too large (off by a "
-                "factor ‖u‖) — divide u by np.linalg.norm(u) first")
+        return (_("not normalised: your value is ‖u‖ = {norm_u:.3f} times too large (off "
+                  "by a factor ‖u‖) — divide u by np.linalg.norm(u) first").format(norm_u=norm_u))
     if np.isclose(ratio, 1 / norm_u, rtol=1e-3):
-        return (f"off by a factor 1/‖u‖ = {1 / norm_u:.3f}: u was divided by its norm twice")
+        return _("off by a factor 1/‖u‖ = {inverse:.3f}: u was divided by its norm "
+                 "twice").format(inverse=1 / norm_u)
     if np.isclose(ratio, norm_u**2, rtol=1e-3):
-        return f"off by a factor ‖u‖² = {norm_u**2:.3f}: normalise u, and divide by h only"
+        return _("off by a factor ‖u‖² = {square:.3f}: normalise u, and divide by h "
+                 "only").format(square=norm_u**2)
     if np.isclose(ratio, 2, rtol=1e-3) or np.isclose(ratio, 0.5, rtol=1e-3):
-        return (f"off by a factor {ratio:.3g}: a central difference divides by 2h, a forward "
-                "difference by h")
-    return f"off by a factor {ratio:.4g}"
+        return (_("off by a factor {ratio:.3g}: a central difference "
+                  "divides by 2h, a forward difference by h").format(ratio=ratio))
+    return None
 
 
 def check_directional_derivative(answer=None) -> bool:
@@ -140,17 +149,22 @@ def check_directional_derivative(answer=None) -> bool:
             expected = float(g @ u) / np.linalg.norm(u)
             value = _returned(call_safely(answer, problem.f, x.copy(), u.copy()))
             if np.ndim(value) > 0 and np.size(value) != 1:
-                raise Wrong(f"shape {np.shape(value)} where a single number () was expected: "
-                            "D_u f(x) is a scalar, not the gradient vector")
-            got = expect_number(value, what="your directional derivative")
+                raise Wrong(_("shape {shape} where a single number () was expected: "
+                              "D_u f(x) is a scalar, not the gradient vector").format(
+                                  shape=np.shape(value)))
+            got = expect_number(value, what=_("your directional derivative"))
             if not np.isclose(got, expected, rtol=1e-4, atol=1e-7):
                 ratio = got / expected
                 message = _ratio_message(ratio, float(np.linalg.norm(u)))
-                if message.startswith("off by a factor") and abs(ratio - 1) < 0.05:
-                    message = (f"not accurate enough: relative error {abs(ratio - 1):.1e} "
-                               "(wanted < 1e-4) — take h smaller, about 1e-5, and use a "
-                               "central difference")
-                raise Wrong(f"{message} (got {got:.6g}, expected {expected:.6g})")
+                if message is None and abs(ratio - 1) < 0.05:
+                    message = (_("not accurate enough: relative error "
+                                 "{error:.1e} (wanted < 1e-4) — take h smaller, "
+                                 "about 1e-5, and use a central difference").format(
+                                     error=abs(ratio - 1)))
+                elif message is None:
+                    message = _("off by a factor {ratio:.4g}").format(ratio=ratio)
+                raise Wrong(_("{message} (got {got:.6g}, expected {expected:.6g})").format(
+                    message=message, got=got, expected=expected))
 
     return run_checks("check_directional_derivative", check)
 
@@ -171,7 +185,7 @@ def _reference_step_off_by(problem, x, u, rel=0.1):
         return np.inf
     i = int(np.argmax(above))
     lo, hi = (t[i - 1], t[i]) if i > 0 else (0.0, t[0])
-    for _ in range(60):
+    for _k in range(60):
         mid = 0.5 * (lo + hi)
         if _relative_model_error(problem, x, u, slope, mid) >= rel:
             hi = mid
@@ -205,29 +219,34 @@ def check_step_off_by(answer=None) -> bool:
         for problem, x, u, rel in _step_cases():
             expected = _reference_step_off_by(problem, x, u, rel)
             value = call_safely(answer, problem.f, problem.grad, x.copy(), u.copy(), rel)
-            got = expect_number(_returned(value), what="your step")
+            got = expect_number(_returned(value), what=_("your step"))
             if got <= 0:
-                raise Wrong(f"your step is {got:.4g}; a step size along u is positive")
+                raise Wrong(_("your step is {got:.4g}; a step size along u is positive").format(
+                    got=got))
             if abs(got / expected - 1) <= 0.01:
                 continue
             slope = float(problem.grad(x) @ u)
             curvature = float(u @ problem.hess(x) @ u)
             estimate = 2 * rel * abs(slope) / abs(curvature)
             ratio = got / expected
-            where = f"(got {got:.5g}, expected {expected:.5g}, rel = {rel:g}, f = {problem.name})"
+            where = _("(got {got:.5g}, expected {expected:.5g}, rel = {rel:g}, f = {name})").format(
+                got=got, expected=expected, rel=rel, name=problem.name)
             if np.isclose(got, estimate, rtol=1e-3):
-                raise Wrong("this is the second-order estimate 2·rel·|D_u f|/|uᵀHu|, not the "
-                            "measured step: beyond a quadratic the two differ — measure ε(t) "
-                            f"on the true f {where}")
+                raise Wrong(_("this is the second-order estimate 2·rel·|D_u f|/|uᵀHu|, "
+                              "not the measured step: beyond a quadratic the two differ "
+                              "— measure ε(t) on the true f {where}").format(where=where))
             if np.isclose(ratio, 0.5, rtol=0.01):
-                raise Wrong(f"off by a factor 1/2: did you drop the ½ of the Taylor term "
-                            f"½ t² uᵀHu? {where}")
+                raise Wrong(_("off by a factor 1/2: did you drop the ½ of "
+                              "the Taylor term ½ t² uᵀHu? {where}").format(where=where))
             if np.isclose(ratio, 2, rtol=0.01):
-                raise Wrong(f"off by a factor 2: the error ½ t² uᵀHu already has its ½ {where}")
+                raise Wrong(_("off by a factor 2: the error ½ t² uᵀHu already has its "
+                              "½ {where}").format(where=where))
             if abs(ratio - 1) < 0.1:
-                raise Wrong(f"not accurate enough: off by {100 * abs(ratio - 1):.1f} % (wanted "
-                            f"≤ 1 %) — refine your scan or bisect {where}")
-            raise Wrong(f"off by a factor {ratio:.3g}: the error must be compared with "
-                        f"rel·|t D_u f|, the change the linear model predicts {where}")
+                raise Wrong(_("not accurate enough: off by {percent:.1f} % (wanted ≤ "
+                              "1 %) — refine your scan or bisect {where}").format(
+                                  percent=100 * abs(ratio - 1), where=where))
+            raise Wrong(_("off by a factor {ratio:.3g}: the error must be compared with rel·|t "
+                          "D_u f|, the change the linear model predicts {where}").format(
+                              ratio=ratio, where=where))
 
     return run_checks("check_step_off_by", check)

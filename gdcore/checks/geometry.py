@@ -7,6 +7,7 @@ inputs, so that the verdict can name it.
 
 import numpy as np
 
+from ..i18n import _
 from ._core import NotSolved, Wrong, call_safely, expect_array, is_stub, run_checks
 
 __all__ = ["check_linf_steepest"]
@@ -15,18 +16,18 @@ __all__ = ["check_linf_steepest"]
 def _mistakes(g):
     """(direction, message) of the typical wrong answers for gradients g (..., d)."""
     return [
-        (np.sign(g), "that is the ascent direction: steepest descent goes against the gradient"),
+        (np.sign(g), _("that is the ascent direction: steepest descent goes against the gradient")),
         (-g / np.linalg.norm(g, axis=-1, keepdims=True),
-         "−g/‖g‖₂ is the steepest direction of the ℓ2 norm; in max|dᵢ| ≤ 1 every coordinate "
-         "can move by the full 1"),
+         _("−g/‖g‖₂ is the steepest direction of the ℓ2 norm; in "
+           "max|dᵢ| ≤ 1 every coordinate can move by the full 1")),
         (-g / np.abs(g).max(axis=-1, keepdims=True),
-         "−g/max|gᵢ| fits in the box but moves the small coordinates less than it could"),
-        (-g, "−g is not a unit step: some |dᵢ| exceed 1 (or all are below it)"),
-        (np.clip(-g, -1, 1), "clipping −g to the box leaves the coordinates with |gᵢ| < 1 "
-         "short: each can move by the full 1"),
+         _("−g/max|gᵢ| fits in the box but moves the small coordinates less than it could")),
+        (-g, _("−g is not a unit step: some |dᵢ| exceed 1 (or all are below it)")),
+        (np.clip(-g, -1, 1), _("clipping −g to the box leaves the coordinates with "
+                               "|gᵢ| < 1 short: each can move by the full 1")),
         (-np.sign(g) * (np.abs(g) == np.abs(g).max(axis=-1, keepdims=True)),
-         "moving only the largest coordinate is the steepest direction of the ℓ1 norm, "
-         "whose dual is max|gᵢ|; the box lets every coordinate move"),
+         _("moving only the largest coordinate is the steepest direction of the ℓ1 norm, "
+           "whose dual is max|gᵢ|; the box lets every coordinate move")),
     ]
 
 
@@ -36,14 +37,15 @@ def check_linf_steepest(linf_steepest=None) -> bool:
 
     def check():
         if is_stub(linf_steepest):
-            raise NotSolved("write the function linf_steepest(g)")
+            raise NotSolved(_("write the function linf_steepest(g)"))
         if not callable(linf_steepest):
-            raise Wrong(f"linf_steepest must be a function, got {type(linf_steepest).__name__}")
+            raise Wrong(_("linf_steepest must be a function, got {type}").format(
+                type=type(linf_steepest).__name__))
         rng = np.random.default_rng(5)
         for shape in ((3,), (7,), (4, 5)):
             g = rng.normal(size=shape) * np.geomspace(1e-2, 1e2, shape[-1])
             d = expect_array(call_safely(linf_steepest, g.copy()), shape=shape,
-                             what=f"linf_steepest(g) for g of shape {shape}")
+                             what=_("linf_steepest(g) for g of shape {shape}").format(shape=shape))
             value, best = np.sum(g * d, axis=-1), -np.sum(np.abs(g), axis=-1)
             feasible = np.all(np.abs(d) <= 1 + 1e-12)
             if feasible and np.allclose(value, best, rtol=1e-10, atol=0):
@@ -53,11 +55,12 @@ def check_linf_steepest(linf_steepest=None) -> bool:
                     raise Wrong(message)
             scale = np.sum(np.abs(d), axis=-1) / d.shape[-1]
             if feasible and np.allclose(d, -scale[..., None] * np.sign(g), rtol=1e-10, atol=0):
-                raise Wrong("the right signs, but a shorter step: every |dᵢ| can be 1")
+                raise Wrong(_("the right signs, but a shorter step: every |dᵢ| can be 1"))
             if not feasible:
-                raise Wrong(f"max |dᵢ| = {np.abs(d).max():.3g} > 1: the direction must lie "
-                            "in the box")
-            raise Wrong(f"for g of shape {shape}, ⟨g, d⟩ = {np.ravel(value)[0]:.6g} but "
-                        f"{np.ravel(best)[0]:.6g} is attainable")
+                raise Wrong(_("max |dᵢ| = {max:.3g} > 1: the "
+                              "direction must lie in the box").format(max=np.abs(d).max()))
+            raise Wrong(_("for g of shape {shape}, ⟨g, d⟩ = "
+                          "{got:.6g} but {best:.6g} is attainable").format(
+                              shape=shape, got=np.ravel(value)[0], best=np.ravel(best)[0]))
 
     return run_checks("check_linf_steepest", check)

@@ -11,6 +11,7 @@ import numpy as np
 from gdcore import functions
 from gdcore import linesearch as _ls
 
+from ..i18n import _
 from ._core import NotSolved, Wrong, call_safely, expect_number, report
 
 __all__ = ["check_backtracking"]
@@ -18,7 +19,7 @@ __all__ = ["check_backtracking"]
 
 def _problems():
     rng = np.random.default_rng(20260317)
-    Q, _ = np.linalg.qr(rng.normal(size=(3, 3)))
+    Q, _r = np.linalg.qr(rng.normal(size=(3, 3)))
     quad = functions.quadratic(Q @ np.diag([0.5, 3.0, 40.0]) @ Q.T, rng.normal(size=3))
     rosen = functions.rosenbrock()
     # (problem, x, lr, c1, shrink): long and short shrink sequences, a small and a large c1.
@@ -52,35 +53,42 @@ def check_backtracking(fn):
                 return problem.f(z)
 
             t = expect_number(call_safely(fn, f, problem.grad, x.copy(), lr, c1, shrink),
-                              what="the returned step")
+                              what=_("the returned step"))
             g = problem.grad(x)
             fx, gg = problem.f(x), g @ g
             expected = _ls.armijo(problem.f, problem.grad, x, lr=lr, c1=c1, shrink=shrink).step
-            where = f"on {problem.name} from x = {np.round(x, 3).tolist()} (lr = {lr}, " \
-                    f"c1 = {c1}, shrink = {shrink})"
+            where = _("on {name} from x = {x} (lr = "
+                      "{lr}, c1 = {c1}, shrink = {shrink})").format(
+                          name=problem.name, x=np.round(x, 3).tolist(), lr=lr, c1=c1,
+                          shrink=shrink)
             if t <= 0:
-                raise Wrong(f"the step must be positive, got {t} {where}")
+                raise Wrong(_("the step must be positive, got {t} {where}").format(
+                    t=t, where=where))
             if not problem.f(x - t * g) <= fx - c1 * t * gg:
                 simple = problem.f(x - t * g) < fx
-                raise Wrong(f"t = {t:.4g} does not satisfy sufficient decrease "
-                            f"f(x − t∇f) ≤ f(x) − c₁ t ‖∇f‖² {where}"
-                            + (": f decreased, but not by c₁ t ‖∇f‖²" if simple else ""))
+                raise Wrong(_("t = {t:.4g} does not satisfy sufficient decrease "
+                              "f(x − t∇f) ≤ f(x) − c₁ t ‖∇f‖² {where}").format(t=t, where=where)
+                            + (_(": f decreased, but not by c₁ t ‖∇f‖²") if simple else ""))
             if abs(t - expected) > 1e-12 * expected:
                 if t < expected:
-                    raise Wrong(f"t = {t:.4g} is smaller than needed {where}: the larger step "
-                                f"of the sequence, {expected:.4g}, already decreases f enough "
-                                "(stop at the first step that passes)")
-                raise Wrong(f"t = {t:.4g} is not the first step of lr, lr·shrink, lr·shrink², "
-                            f"… that passes {where}")
+                    raise Wrong(_("t = {t:.4g} is smaller than needed {where}: the larger "
+                                  "step of the sequence, {expected:.4g}, already decreases f "
+                                  "enough (stop at the first step that passes)").format(
+                                      t=t, where=where, expected=expected))
+                raise Wrong(_("t = {t:.4g} is not the first step of lr, "
+                              "lr·shrink, lr·shrink², … that passes {where}").format(
+                                  t=t, where=where))
             tried = _trial_steps(points, x, g)
             tried = tried[np.isfinite(tried) & (tried > 0)]
             sequence = lr * shrink ** np.arange(len(tried))
             if len(tried) == 0 or not np.allclose(tried, sequence, rtol=1e-12):
-                raise Wrong(f"f was evaluated at steps {np.round(tried, 6).tolist()} {where}; "
-                            "backtracking tries lr, lr·shrink, lr·shrink², … in that order")
+                raise Wrong(_("f was evaluated at steps {steps} {where}; backtracking "
+                              "tries lr, lr·shrink, lr·shrink², … in that order").format(
+                                  steps=np.round(tried, 6).tolist(), where=where))
             if len(tried) > round(np.log(expected / lr) / np.log(shrink)) + 1:
-                raise Wrong(f"f was evaluated at {len(tried)} trial steps {where}: stop at the "
-                            "first step that passes")
+                raise Wrong(_("f was evaluated at {count} trial steps {where}: "
+                              "stop at the first step that passes").format(
+                                  count=len(tried), where=where))
     except NotSolved as exc:
         return report(name, False, str(exc), solved=False)
     except Wrong as exc:

@@ -17,6 +17,7 @@ import math
 
 import numpy as np
 
+from ..i18n import N_, _
 from ._core import NotSolved, Wrong, call_safely, expect_number, is_stub, run_checks
 
 __all__ = ["check_smoothness_constant", "check_linear_rate_steps"]
@@ -24,7 +25,7 @@ __all__ = ["check_smoothness_constant", "check_linear_rate_steps"]
 
 def _stub_guard(answer):
     if is_stub(answer):
-        raise NotSolved("your answer is still a placeholder")
+        raise NotSolved(_("your answer is still a placeholder"))
 
 
 def _explain(got, known, same):
@@ -69,29 +70,30 @@ def _smoothness(X, c, l2):
 
 _SMOOTHNESS_MISTAKES = [
     (lambda X, c, l2: _top(_gram(X, c, 4 * np.sum(c))) + l2,
-     "a valid bound, but not the smallest: the intercept is not penalized, so the L2 term adds "
-     "λ only off the intercept direction; take the top eigenvalue of the whole matrix"),
+     N_("a valid bound, but not the smallest: the intercept is not penalized, so the L2 term "
+        "adds λ only off the intercept direction; take the top eigenvalue of the whole matrix")),
     (lambda X, c, l2: _top(_gram(X, np.ones(len(X)), 4 * len(X)) + l2 * _penalty(X.shape[1])),
-     "the weights are missing: each row's curvature counts with its weight cᵢ/Σc"),
+     N_("the weights are missing: each row's curvature counts with its weight cᵢ/Σc")),
     (lambda X, c, l2: _top(_gram(X, c, 4 * len(X)) + l2 * _penalty(X.shape[1])),
-     "wrong normalization: the loss divides by Σᵢ cᵢ, not by n"),
+     N_("wrong normalization: the loss divides by Σᵢ cᵢ, not by n")),
     (lambda X, c, l2: _top(_gram(X, c, 4.0) + l2 * _penalty(X.shape[1])),
-     "the normalization is missing: the loss divides the weighted sum by Σᵢ cᵢ"),
+     N_("the normalization is missing: the loss divides the weighted sum by Σᵢ cᵢ")),
     (lambda X, c, l2: _top(_gram(X, c, np.sum(c)) + l2 * _penalty(X.shape[1])),
-     "off by a factor 4 in the data term: the curvature of log(1 + e^{−m}) is σ(m)σ(−m), at most "
-     "1/4, not 1"),
+     N_("off by a factor 4 in the data term: the curvature of "
+        "log(1 + e^{−m}) is σ(m)σ(−m), at most 1/4, not 1")),
     (lambda X, c, l2: np.trace(_gram(X, c, 4 * np.sum(c)) + l2 * _penalty(X.shape[1])),
-     "you used the trace (a Frobenius-type bound): the sum of all eigenvalues bounds the largest "
-     "one but is far from it"),
+     N_("you used the trace (a Frobenius-type bound): the sum of all "
+        "eigenvalues bounds the largest one but is far from it")),
     (lambda X, c, l2: _top(_gram(X, c, 4 * np.sum(c)) + l2 / 2 * _penalty(X.shape[1])),
-     "the L2 term is halved: the Hessian of (λ/2)‖θ‖² is λ, not λ/2, in each penalized direction"),
+     N_("the L2 term is halved: the Hessian of (λ/2)‖θ‖² is λ, not λ/2, in each penalized "
+        "direction")),
     (lambda X, c, l2: _top(_gram(X, c, 4 * np.sum(c))),
-     "the L2 term is missing: (λ/2)‖θ₁:‖² adds λ to the Hessian off the intercept"),
+     N_("the L2 term is missing: (λ/2)‖θ₁:‖² adds λ to the Hessian off the intercept")),
     (lambda X, c, l2: _top(_gram(X, np.ones(len(X)), 4 * len(X))) + l2,
-     "that is the section's formula ‖X‖₂²/(4n) + λ unchanged: it ignores the weights cᵢ and "
-     "penalizes the intercept"),
+     N_("that is the section's formula ‖X‖₂²/(4n) + λ unchanged: it "
+        "ignores the weights cᵢ and penalizes the intercept")),
     (lambda X, c, l2: _top(_gram(X[:, 1:], c, 4 * np.sum(c)) + l2 * np.eye(X.shape[1] - 1)),
-     "the intercept column was dropped: it is not penalized, but its curvature still counts"),
+     N_("the intercept column was dropped: it is not penalized, but its curvature still counts")),
 ]
 
 
@@ -102,7 +104,7 @@ def check_smoothness_constant(answer=None):
     def run():
         _stub_guard(answer)
         got = [((X, c, l2), expect_number(call_safely(answer, X.copy(), c.copy(), l2),
-                                          what="your L"))
+                                          what=_("your L")))
                for X, c, l2 in _designs()]
 
         def same(a, b):
@@ -112,12 +114,13 @@ def check_smoothness_constant(answer=None):
             return
         message = _explain(got, _SMOOTHNESS_MISTAKES, same)
         if message:
-            raise Wrong(message)
+            raise Wrong(_(message))
         (X, c, l2), g = next((case, g) for case, g in got if not same(g, _smoothness(*case)))
-        side = ("below the top Hessian eigenvalue at θ = 0, so it is not an upper bound"
-                if g < _smoothness(X, c, l2) else "an upper bound, but not the smallest one")
-        raise Wrong(f"for X of shape {X.shape} and l2 = {l2} you returned {g:.6g}, which is "
-                    f"{side}")
+        side = (_("below the top Hessian eigenvalue at θ = 0, so it is not an upper bound")
+                if g < _smoothness(X, c, l2) else _("an upper bound, but not the smallest one"))
+        raise Wrong(_("for X of shape {shape} and l2 = {l2} you "
+                      "returned {g:.6g}, which is {side}").format(
+                          shape=X.shape, l2=l2, g=g, side=side))
 
     return run_checks("check_smoothness_constant", run)
 
@@ -153,20 +156,21 @@ def _rate_cases():
 
 _RATE_MISTAKES = [
     (lambda mu, L, gap0, eps: math.ceil(L / mu * math.log(gap0 / eps)) if gap0 > eps else 0,
-     "enough steps, but not the fewest: (1 − μ/L)^k ≤ e^{−kμ/L} loses a little at every step; "
-     "solve (1 − μ/L)^k · gap0 ≤ eps exactly"),
+     N_("enough steps, but not the fewest: (1 − μ/L)^k ≤ e^{−kμ/L} loses a "
+        "little at every step; solve (1 − μ/L)^k · gap0 ≤ eps exactly")),
     (lambda mu, L, gap0, eps: math.floor(_real_steps(mu, L, gap0, eps)) if gap0 > eps else 0,
-     "one step short: k must be an integer at least as large as the real solution, so round up"),
+     N_("one step short: k must be an integer at least as large as the real solution, so "
+        "round up")),
     (lambda mu, L, gap0, eps: (math.ceil(_real_steps(mu, L, gap0, eps) / 2)
                                if gap0 > eps else 0),
-     "that is the count for the rate (1 − μ/L)^{2k}; the bound of the chapter contracts f − f* "
-     "by (1 − μ/L) per step"),
+     N_("that is the count for the rate (1 − μ/L)^{2k}; the bound of "
+        "the chapter contracts f − f* by (1 − μ/L) per step")),
     (lambda mu, L, gap0, eps: math.ceil(math.log(eps) / math.log1p(-mu / L)),
-     "f(x₀) − f* is missing: the bound is (1 − μ/L)^k · (f(x₀) − f*), not (1 − μ/L)^k"),
+     N_("f(x₀) − f* is missing: the bound is (1 − μ/L)^k · (f(x₀) − f*), not (1 − μ/L)^k")),
     (lambda mu, L, gap0, eps: (math.ceil(math.log(eps / gap0) / math.log1p(-2 * mu / L))
                                if gap0 > eps else 0),
-     "that is the count for a contraction 1 − 2μ/L per step; the bound of the chapter "
-     "contracts f − f* by (1 − μ/L) per step"),
+     N_("that is the count for a contraction 1 − 2μ/L per step; the bound "
+        "of the chapter contracts f − f* by (1 − μ/L) per step")),
 ]
 
 
@@ -177,12 +181,12 @@ def check_linear_rate_steps(answer=None):
         _stub_guard(answer)
         got = []
         for case in _rate_cases():
-            k = expect_number(call_safely(answer, *case), what="your step count")
+            k = expect_number(call_safely(answer, *case), what=_("your step count"))
             if k != round(k):
-                raise Wrong(f"a number of steps is an integer, got {k:g}")
+                raise Wrong(_("a number of steps is an integer, got {k:g}").format(k=k))
             if k < 0:
-                raise Wrong(f"a number of steps is never negative, got {k:g}: when f(x₀) − f* "
-                            "is already ≤ eps, no step is needed")
+                raise Wrong(_("a number of steps is never negative, got {k:g}: when "
+                              "f(x₀) − f* is already ≤ eps, no step is needed").format(k=k))
             got.append((case, int(round(k))))
 
         def same(a, b):
@@ -192,12 +196,13 @@ def check_linear_rate_steps(answer=None):
             return
         message = _explain(got, _RATE_MISTAKES, same)
         if message:
-            raise Wrong(message)
+            raise Wrong(_(message))
         (mu, L, gap0, eps), g = next((c, g) for c, g in got if g != _steps(*c))
         reached = (1 - mu / L) ** g * gap0
-        verdict = ("the bound is not yet below eps" if reached > eps
-                   else "the bound is below eps earlier")
-        raise Wrong(f"for μ = {mu:.4g}, L = {L:.4g}, f(x₀) − f* = {gap0:.3g}, eps = {eps:.3g} "
-                    f"you returned {g}: after {g} steps {verdict}")
+        verdict = (_("the bound is not yet below eps") if reached > eps
+                   else _("the bound is below eps earlier"))
+        raise Wrong(_("for μ = {mu:.4g}, L = {L:.4g}, f(x₀) − f* = {gap0:.3g}, eps = "
+                      "{eps:.3g} you returned {g}: after {g} steps {verdict}").format(
+                          mu=mu, L=L, gap0=gap0, eps=eps, g=g, verdict=verdict))
 
     return run_checks("check_linear_rate_steps", run)

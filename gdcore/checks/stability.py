@@ -15,6 +15,7 @@ import numpy as np
 
 from gdcore import mlp
 
+from ..i18n import _
 from ._core import (
     BudgetExceeded,
     NotSolved,
@@ -43,8 +44,9 @@ class _GradientOracle:
             raise BudgetExceeded
         theta = np.asarray(theta, dtype=float)
         if theta.shape != (self._problem.dim,):
-            raise ValueError(f"grad takes one point of shape ({self._problem.dim},), "
-                             f"got {theta.shape}")
+            raise ValueError(_("grad takes one point of "
+                               "shape ({dim},), got {shape}").format(
+                                   dim=self._problem.dim, shape=theta.shape))
         self.at_origin |= bool(np.linalg.norm(theta) <= 1e-12)
         self.farthest = max(self.farthest, float(np.linalg.norm(theta - self._theta)))
         return self._problem.grad(theta)
@@ -78,43 +80,48 @@ def check_sharpness_from_gradients(answer=None):
 
     def run():
         if is_stub(answer):
-            raise NotSolved("your answer is still a placeholder")
+            raise NotSolved(_("your answer is still a placeholder"))
         for problem, theta, lam in _hidden_cases():
             grad = _GradientOracle(problem, theta)
             value = call_on_budget(
                 answer, grad, theta.copy(),
-                over_budget=f"more than {GRADIENT_BUDGET} gradient calls for d = {theta.size}: a"
-                            " Hessian-vector product costs two gradients, and power iteration"
-                            " needs one product per iteration")
-            got = expect_number(value, what="the sharpness you returned")
+                over_budget=_("more than {budget} gradient calls for d = {size}: "
+                              "a Hessian-vector product costs two gradients, and power "
+                              "iteration needs one product per iteration").format(
+                                  budget=GRADIENT_BUDGET, size=theta.size))
+            got = expect_number(value, what=_("the sharpness you returned"))
             top = lam[-1]
             if abs(got - top) <= 1e-3 * top:
                 continue
-            for factor, message in ((0.5, "half the sharpness: divide a difference of two "
-                                          "gradients by the distance between the two points "
-                                          "(h for θ + h v and θ, 2h for θ ± h v)"),
-                                    (2.0, "twice the sharpness: the central difference over "
-                                          "θ ± h v is divided by 2h, not h"),
-                                    (2.0 / top ** 2, "inverted: you returned the step 2/λ_max"
-                                                     ", not the sharpness λ_max"),
-                                    (-1.0, "the sign is flipped: the difference of gradients is "
-                                           "∇f(θ + h v) − ∇f(θ − h v), the later point first")):
+            for factor, message in ((0.5, _("half the sharpness: divide a difference of two "
+                                            "gradients by the distance between the two points "
+                                            "(h for θ + h v and θ, 2h for θ ± h v)")),
+                                    (2.0, _("twice the sharpness: the central difference "
+                                            "over θ ± h v is divided by 2h, not h")),
+                                    (2.0 / top ** 2, _("inverted: you returned the step "
+                                                       "2/λ_max, not the sharpness λ_max")),
+                                    (-1.0, _("the sign is flipped: the difference of "
+                                             "gradients is ∇f(θ + h v) − ∇f(θ − h v), the "
+                                             "later point first"))):
                 if abs(got - top * factor) <= 1e-2 * abs(top * factor):
                     raise Wrong(message)
             if grad.at_origin:
-                raise Wrong("∇f(v) − ∇f(0) measures the curvature near the origin, not at θ, and "
-                            "only a quadratic has the same Hessian everywhere: differentiate the "
-                            "gradient around θ")
+                raise Wrong(_("∇f(v) − ∇f(0) measures the curvature near the origin, not "
+                              "at θ, and only a quadratic has the same Hessian "
+                              "everywhere: differentiate the gradient around θ"))
             if grad.farthest > 0.1 * (1.0 + np.linalg.norm(theta)):
-                raise Wrong(f"you evaluated the gradient up to {grad.farthest:.2g} away from θ: "
-                            "∇f(θ + v) − ∇f(θ) equals H v only for a quadratic; take a small "
-                            "step h along a unit v (normalise v at every iteration, or H v grows "
-                            "and θ + h v with it) and divide by h")
+                raise Wrong(_("you evaluated the gradient up to {farthest:.2g} away from θ: "
+                              "∇f(θ + v) − ∇f(θ) equals H v only for a quadratic; take a small "
+                              "step h along a unit v (normalise v at every iteration, or H v "
+                              "grows and θ + h v with it) and divide by h").format(
+                                  farthest=grad.farthest))
             if abs(got - lam[0]) <= 1e-3 * abs(lam[0]):
-                raise Wrong("that is the smallest eigenvalue; the sharpness is the largest")
-            side = "below" if got < top else "above"
-            raise Wrong(f"for d = {theta.size} you returned {got:.5g}, "
-                        f"{100 * abs(got / top - 1):.2g} % {side} the top eigenvalue: has the "
-                        "power iteration converged, and is the difference step small enough?")
+                raise Wrong(_("that is the smallest eigenvalue; the sharpness is the largest"))
+            side = _("below") if got < top else _("above")
+            raise Wrong(_("for d = {size} you returned {got:.5g}, {percent:.2g} % "
+                          "{side} the top eigenvalue: has the power iteration "
+                          "converged, and is the difference step small enough?").format(
+                              size=theta.size, got=got, percent=100 * abs(got / top - 1),
+                              side=side))
 
     return run_checks("check_sharpness_from_gradients", run)

@@ -7,6 +7,7 @@ name it.
 
 import numpy as np
 
+from ..i18n import _
 from ._core import NotSolved, Wrong, call_safely, expect_number, is_stub, run_checks
 
 __all__ = ["check_b_simple"]
@@ -19,18 +20,19 @@ def _mistakes(per_sample):
     centred = np.sum(np.var(per_sample, axis=0))
     raw = np.sum(np.mean(per_sample ** 2, axis=0))
     return [
-        (raw / (G @ G), "the second moment E[g²] is not the covariance: subtract the mean "
-                        "gradient G before squaring (tr Σ = E‖g − G‖²)"),
-        (centred / np.sqrt(G @ G), "divide by the squared norm ‖G‖², not by ‖G‖"),
-        ((G @ G) / centred, "the ratio is upside down: B_simple = tr Σ / ‖G‖²"),
-        (centred / (n * n * (G @ G)), "G is the mean of the per-sample gradients, not their sum"),
+        (raw / (G @ G), _("the second moment E[g²] is not the covariance: subtract the "
+                          "mean gradient G before squaring (tr Σ = E‖g − G‖²)")),
+        (centred / np.sqrt(G @ G), _("divide by the squared norm ‖G‖², not by ‖G‖")),
+        ((G @ G) / centred, _("the ratio is upside down: B_simple = tr Σ / ‖G‖²")),
+        (centred / (n * n * (G @ G)),
+         _("G is the mean of the per-sample gradients, not their sum")),
         (centred / per_sample.shape[1] / (G @ G),
-         "tr Σ is the sum of the d coordinates' variances, not their mean"),
+         _("tr Σ is the sum of the d coordinates' variances, not their mean")),
     ] + [
         # np.var(·, axis=1) or np.cov(per_sample) (rows taken as the variables), either ddof
         (np.sum(np.var(per_sample, axis=1, ddof=ddof)) / (G @ G),
-         "the variance is over the samples (axis 0), one per coordinate, summed over the "
-         "coordinates (np.cov wants the samples as columns: np.cov(per_sample.T))")
+         _("the variance is over the samples (axis 0), one per coordinate, summed over the "
+           "coordinates (np.cov wants the samples as columns: np.cov(per_sample.T))"))
         for ddof in (0, 1)
     ]
 
@@ -44,9 +46,10 @@ def check_b_simple(b_simple=None) -> bool:
 
     def check():
         if is_stub(b_simple):
-            raise NotSolved("write the function b_simple(per_sample_grads)")
+            raise NotSolved(_("write the function b_simple(per_sample_grads)"))
         if not callable(b_simple):
-            raise Wrong(f"b_simple must be a function, got {type(b_simple).__name__}")
+            raise Wrong(_("b_simple must be a function, got {type}").format(
+                type=type(b_simple).__name__))
         rng = np.random.default_rng(18)
         for n, d, signal in ((40, 3, 1.0), (200, 10, 0.3), (25, 50, 2.0)):
             per_sample = signal * rng.normal(size=d) + rng.normal(size=(n, d))
@@ -59,7 +62,8 @@ def check_b_simple(b_simple=None) -> bool:
             for value, message in _mistakes(per_sample):
                 if np.isclose(got, value, rtol=1e-8):
                     raise Wrong(message)
-            raise Wrong(f"for {n} samples of dimension {d} you return {got:.6g}, "
-                        f"the noise scale is {want[0]:.6g}")
+            raise Wrong(_("for {n} samples of dimension {d} you return "
+                          "{got:.6g}, the noise scale is {want:.6g}").format(
+                              n=n, d=d, got=got, want=want[0]))
 
     return run_checks("check_b_simple", check)

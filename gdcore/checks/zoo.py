@@ -9,6 +9,7 @@ mistake ("forgot bias correction", "wrong sign", "off-by-one in the step count t
 import numpy as np
 
 from .. import optimizers
+from ..i18n import _
 from ._core import NotSolved, Wrong, call_safely, expect_array, expect_number, is_stub, run_checks
 
 __all__ = [
@@ -22,9 +23,10 @@ _RTOL = 1e-8
 def _function(answer, what):
     """The answer as a callable, or NotSolved (stub) / Wrong (not a function)."""
     if is_stub(answer):
-        raise NotSolved(f"write the function {what}")
+        raise NotSolved(_("write the function {what}").format(what=what))
     if not callable(answer):
-        raise Wrong(f"{what} must be a function, got {type(answer).__name__}")
+        raise Wrong(_("{what} must be a function, got {type}").format(
+            what=what, type=type(answer).__name__))
     return answer
 
 
@@ -36,13 +38,15 @@ def _close(a, b) -> bool:
 def _raw(value, shape):
     """``value`` as a float array of ``shape`` (NaN allowed, to diagnose), or Wrong."""
     if is_stub(value):
-        raise NotSolved("your function returned a placeholder")
+        raise NotSolved(_("your function returned a placeholder"))
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise Wrong(f"your function must return numbers, got {type(value).__name__}") from exc
+        raise Wrong(_("your function must return numbers, got {type}").format(
+            type=type(value).__name__)) from exc
     if arr.shape != tuple(shape):
-        raise Wrong(f"shape {arr.shape} where {tuple(shape)} was expected")
+        raise Wrong(_("shape {got} where {want} was expected").format(
+            got=arr.shape, want=tuple(shape)))
     return arr
 
 
@@ -59,9 +63,10 @@ def _diagnose(got, expected, mistakes, generic):
 
 def _pair(value, what):
     if is_stub(value):
-        raise NotSolved("your function returned a placeholder")
+        raise NotSolved(_("your function returned a placeholder"))
     if not isinstance(value, (tuple, list)) or len(value) != 2:
-        raise Wrong(f"{what} must return a pair, got {type(value).__name__}")
+        raise Wrong(_("{what} must return a pair, got {type}").format(
+            what=what, type=type(value).__name__))
     return value
 
 
@@ -91,20 +96,21 @@ def check_nesterov_step(nesterov_step=None) -> bool:
                         "nesterov_step")
             got_theta, got_b = _raw(out[0], (d,)), _raw(out[1], (d,))
             _diagnose(got_b, want_b, [
-                (b, "the buffer you return was not updated: b_t = β b_{t-1} + g_t"),
+                (b, _("the buffer you return was not updated: b_t = β b_{t-1} + g_t")),
                 (mu * b + (1 - mu) * g,
-                 "you damped the gradient, b = β b + (1 − β) g: torch's momentum adds g undamped"),
-                (-(mu * b + g), "wrong sign in the buffer: b_t = β b_{t-1} + g_t"),
-            ], "the buffer b_t does not match β b_{t-1} + g_t")
+                 _("you damped the gradient, b = β b + (1 − β) g: torch's momentum adds g "
+                   "undamped")),
+                (-(mu * b + g), _("wrong sign in the buffer: b_t = β b_{t-1} + g_t")),
+            ], _("the buffer b_t does not match β b_{t-1} + g_t"))
             _diagnose(got_theta, want_theta, [
-                (theta + lr * (g + mu * want_b), "wrong sign: the step must go against g"),
+                (theta + lr * (g + mu * want_b), _("wrong sign: the step must go against g")),
                 (theta - lr * want_b,
-                 "that is heavy-ball momentum, θ − η b_t (the same as g + β b with the old "
-                 "buffer b_{t-1}); Nesterov looks ahead with the new one: θ − η (g + β b_t)"),
+                 _("that is heavy-ball momentum, θ − η b_t (the same as g + β b with the old "
+                   "buffer b_{t-1}); Nesterov looks ahead with the new one: θ − η (g + β b_t)")),
                 (theta - lr * (want_b + mu * want_b),
-                 "momentum applied twice: add β b_t to the gradient g_t, not to b_t"),
-                (theta - (g + mu * want_b), "the learning rate η is missing from the step"),
-            ], "θ_t does not match θ_{t-1} − η (g_t + β b_t)")
+                 _("momentum applied twice: add β b_t to the gradient g_t, not to b_t")),
+                (theta - (g + mu * want_b), _("the learning rate η is missing from the step")),
+            ], _("θ_t does not match θ_{t-1} − η (g_t + β b_t)"))
 
     return run_checks("check_nesterov_step", check)
 
@@ -118,7 +124,7 @@ def check_optimal_momentum(optimal_momentum=None) -> bool:
     def check():
         fn = _function(optimal_momentum, "optimal_momentum(L, mu)")
         rng = np.random.default_rng(7)
-        for _ in range(4):
+        for _k in range(4):
             L = float(rng.uniform(1.0, 50.0))
             kappa = float(10 ** rng.uniform(1.0, 4.0))
             mu = L / kappa
@@ -129,17 +135,18 @@ def check_optimal_momentum(optimal_momentum=None) -> bool:
             got = np.array([expect_number(out[0], what="lr"),
                             expect_number(out[1], what="momentum")])
             _diagnose(got, [alpha, beta], [
-                ([beta, alpha], "you returned (momentum, lr): return (lr, momentum)"),
-                ([alpha, (sk - 1) / (sk + 1)], "β* is squared: ((√κ − 1)/(√κ + 1))²"),
-                ([alpha, ((kappa - 1) / (kappa + 1)) ** 2], "you used κ where √κ belongs in β*"),
-                ([alpha, (kappa - 1) / (kappa + 1)], "you used κ where √κ belongs in β*"),
+                ([beta, alpha], _("you returned (momentum, lr): return (lr, momentum)")),
+                ([alpha, (sk - 1) / (sk + 1)], _("β* is squared: ((√κ − 1)/(√κ + 1))²")),
+                ([alpha, ((kappa - 1) / (kappa + 1)) ** 2], _("you used κ where √κ belongs in β*")),
+                ([alpha, (kappa - 1) / (kappa + 1)], _("you used κ where √κ belongs in β*")),
                 ([2.0 / (L + mu), beta],
-                 "2/(L + μ) is plain GD's optimal step; with momentum α* = 4/(√L + √μ)²"),
-                ([1.0 / L, beta], "1/L is GD's safe step; with momentum α* = 4/(√L + √μ)²"),
+                 _("2/(L + μ) is plain GD's optimal step; with momentum α* = 4/(√L + √μ)²")),
+                ([1.0 / L, beta], _("1/L is GD's safe step; with momentum α* = 4/(√L + √μ)²")),
                 ([1.0 / (np.sqrt(L) + np.sqrt(mu)) ** 2, beta],
-                 "off by a factor 4 in the step: α* = 4/(√L + √μ)²"),
-            ], f"expected (lr, momentum) = ({alpha:.4g}, {beta:.4g}) for L = {L:.3g}, "
-               f"μ = {mu:.3g}, got ({got[0]:.4g}, {got[1]:.4g})")
+                 _("off by a factor 4 in the step: α* = 4/(√L + √μ)²")),
+            ], _("expected (lr, momentum) = ({alpha:.4g}, {beta:.4g}) for L = "
+                 "{L:.3g}, μ = {mu:.3g}, got ({got0:.4g}, {got1:.4g})").format(
+                     alpha=alpha, beta=beta, L=L, mu=mu, got0=got[0], got1=got[1]))
 
     return run_checks("check_optimal_momentum", check)
 
@@ -174,18 +181,18 @@ def check_adagrad_lr(adagrad_effective_lr=None) -> bool:
             G_prev = np.concatenate([[0.0], G[:-1]])
             _diagnose(got, want, [
                 (lr / (np.abs(grads) + eps),
-                 "you used only the current gradient: Adagrad divides by the root of the sum "
-                 "of all squared gradients so far"),
-                (lr / (G + eps), "the square root is missing: η/(√G_t + ε)"),
+                 _("you used only the current gradient: Adagrad divides by the "
+                   "root of the sum of all squared gradients so far")),
+                (lr / (G + eps), _("the square root is missing: η/(√G_t + ε)")),
                 (lr / (np.sqrt(G_prev) + eps),
-                 "off-by-one in the step count t: G_t already includes the current g_t²"),
+                 _("off-by-one in the step count t: G_t already includes the current g_t²")),
                 (lr / (np.sqrt(G / np.arange(1, T + 1)) + eps),
-                 "you averaged the squared gradients (RMSprop-like); Adagrad sums them, which is "
-                 "why its steps shrink like 1/√t"),
-                (lr * np.sqrt(G), "you multiplied by √G_t; Adagrad divides by it"),
+                 _("you averaged the squared gradients (RMSprop-like); Adagrad "
+                   "sums them, which is why its steps shrink like 1/√t")),
+                (lr * np.sqrt(G), _("you multiplied by √G_t; Adagrad divides by it")),
                 (lr / np.sqrt(G + eps),
-                 "ε is inside the square root; torch adds it outside: η/(√G_t + ε)"),
-            ], "does not match η/(√G_t + ε) with G_t = g_1² + … + g_t²")
+                 _("ε is inside the square root; torch adds it outside: η/(√G_t + ε)")),
+            ], _("does not match η/(√G_t + ε) with G_t = g_1² + … + g_t²"))
 
     return run_checks("check_adagrad_lr", check)
 
@@ -226,42 +233,43 @@ def check_adam_step(adam_step=None) -> bool:
             out = call_safely(fn, theta.copy(), m.copy(), v.copy(), g.copy(), t, lr, beta1,
                               beta2, eps)
             if is_stub(out):
-                raise NotSolved("your function returned a placeholder")
+                raise NotSolved(_("your function returned a placeholder"))
             if not isinstance(out, (tuple, list)) or len(out) != 3:
-                raise Wrong(f"adam_step must return (theta, m, v), got {type(out).__name__}")
+                raise Wrong(_("adam_step must return (theta, m, v), got {type}").format(
+                    type=type(out).__name__))
             got_theta, got_m, got_v = (_raw(x, (d,)) for x in out)
             _diagnose(got_m, m_new, [
-                (m, "m was not updated: m_t = β₁ m_{t-1} + (1 − β₁) g_t"),
-                (beta1 * m + g, "m_t needs the factor (1 − β₁) on g_t"),
+                (m, _("m was not updated: m_t = β₁ m_{t-1} + (1 − β₁) g_t")),
+                (beta1 * m + g, _("m_t needs the factor (1 − β₁) on g_t")),
                 (m_new / (1 - beta1**t),
-                 "return the raw moment m_t; the bias correction is applied only in the step"),
-            ], "m_t does not match β₁ m_{t-1} + (1 − β₁) g_t")
+                 _("return the raw moment m_t; the bias correction is applied only in the step")),
+            ], _("m_t does not match β₁ m_{t-1} + (1 − β₁) g_t"))
             _diagnose(got_v, v_new, [
-                (beta2 * v + (1 - beta2) * g, "v must average g², not g"),
-                (v, "v was not updated: v_t = β₂ v_{t-1} + (1 − β₂) g_t²"),
+                (beta2 * v + (1 - beta2) * g, _("v must average g², not g")),
+                (v, _("v was not updated: v_t = β₂ v_{t-1} + (1 − β₂) g_t²")),
                 (v_new / (1 - beta2**t),
-                 "return the raw moment v_t; the bias correction is applied only in the step"),
-            ], "v_t does not match β₂ v_{t-1} + (1 − β₂) g_t²")
+                 _("return the raw moment v_t; the bias correction is applied only in the step")),
+            ], _("v_t does not match β₂ v_{t-1} + (1 − β₂) g_t²"))
 
             a = (theta, m_new, v_new, lr, eps, beta1, beta2)
-            off_by_one = ("off-by-one in the step count t: use β^t with t the number of this "
-                          "update (t = 1 for the first)")
+            off_by_one = (_("off-by-one in the step count t: use β^t with t the "
+                            "number of this update (t = 1 for the first)"))
             with np.errstate(all="ignore"):
                 mistakes = [
                     (_adam_theta(*a, None, None),
-                     "forgot bias correction: divide m_t by 1 − β₁^t and v_t by 1 − β₂^t"),
+                     _("forgot bias correction: divide m_t by 1 − β₁^t and v_t by 1 − β₂^t")),
                     (_adam_theta(*a, t, None),
-                     "forgot bias correction of v_t (divide by 1 − β₂^t)"),
+                     _("forgot bias correction of v_t (divide by 1 − β₂^t)")),
                     (_adam_theta(*a, None, t),
-                     "forgot bias correction of m_t (divide by 1 − β₁^t)"),
+                     _("forgot bias correction of m_t (divide by 1 − β₁^t)")),
                     (_adam_theta(*a, t - 1, t - 1), off_by_one),
                     (_adam_theta(*a, t + 1, t + 1), off_by_one),
                     (_adam_theta(*a, t, t, inside=True),
-                     "ε belongs outside the square root: m̂/(√v̂ + ε)"),
-                    (_adam_theta(*a, t, t, sign=-1.0), "wrong sign: the step must go against m̂"),
+                     _("ε belongs outside the square root: m̂/(√v̂ + ε)")),
+                    (_adam_theta(*a, t, t, sign=-1.0), _("wrong sign: the step must go against m̂")),
                 ]
             _diagnose(got_theta, want_theta, mistakes,
-                      "θ_t does not match θ_{t-1} − η m̂_t/(√v̂_t + ε)")
+                      _("θ_t does not match θ_{t-1} − η m̂_t/(√v̂_t + ε)"))
 
     return run_checks("check_adam_step", check)
 
@@ -282,19 +290,19 @@ def check_soft_threshold(soft_threshold=None) -> bool:
             got = _raw(call_safely(fn, z.copy(), tau), shape)
             _diagnose(got, want, [
                 (z * (np.abs(z) > tau),
-                 "that is hard thresholding: the survivors must also shrink by τ"),
+                 _("that is hard thresholding: the survivors must also shrink by τ")),
                 (np.maximum(np.abs(z) - tau, 0.0),
-                 "lost the sign: negative entries must stay negative (multiply by sign(z))"),
+                 _("lost the sign: negative entries must stay negative (multiply by sign(z))")),
                 (z - tau * np.sign(z),
-                 "entries with |z| < τ crossed zero: clamp them to exactly 0"),
+                 _("entries with |z| < τ crossed zero: clamp them to exactly 0")),
                 (np.sign(z) * np.maximum(np.abs(z) - tau / 2, 0.0),
-                 "off by a factor 2 in the threshold: the prox of τ‖·‖₁ shrinks by τ"),
+                 _("off by a factor 2 in the threshold: the prox of τ‖·‖₁ shrinks by τ")),
                 (np.sign(z) * np.maximum(np.abs(z) - 2 * tau, 0.0),
-                 "off by a factor 2 in the threshold: the prox of τ‖·‖₁ shrinks by τ"),
-                (z / (1 + tau), "that is the ridge (L2) prox z/(1 + τ), not the L1 prox"),
-            ], "does not match sign(z) · max(|z| − τ, 0)")
+                 _("off by a factor 2 in the threshold: the prox of τ‖·‖₁ shrinks by τ")),
+                (z / (1 + tau), _("that is the ridge (L2) prox z/(1 + τ), not the L1 prox")),
+            ], _("does not match sign(z) · max(|z| − τ, 0)"))
         zero = _raw(call_safely(fn, np.array([-1.0, 0.5]), 0.0), (2,))
         if not _close(zero, [-1.0, 0.5]):
-            raise Wrong("with τ = 0 the prox must return z unchanged")
+            raise Wrong(_("with τ = 0 the prox must return z unchanged"))
 
     return run_checks("check_soft_threshold", check)

@@ -101,13 +101,17 @@ def set_feedback_paths(todo, feedback: Path):
 
 
 def grade_all(paths, *, course=COURSE, jobs_n=1, timeout=120, submission_timeout=900,
-              memory_mb=4096, feedback=None, on_row=lambda row: None, on_event=lambda e: None):
-    """Grade every submission; ``on_row`` is called (in the caller's thread) as each finishes."""
+              memory_mb=4096, feedback=None, lang="auto", on_row=lambda row: None,
+              on_event=lambda e: None):
+    """Grade every submission; ``on_row`` is called (in the caller's thread) as each finishes.
+
+    ``lang``: the language of the verdicts, "auto" (each submission's own: Chinese for a
+    notebook of the Chinese edition, English otherwise), "en" or "zh_CN"."""
     level = sandbox.isolation()
     todo = jobs([Path(p) for p in paths], Path(course))
     for job in todo:
         job.update(course=str(course), isolation=level, timeout=timeout,
-                   submission_timeout=submission_timeout, memory_mb=memory_mb)
+                   submission_timeout=submission_timeout, memory_mb=memory_mb, lang=lang)
     if feedback:
         set_feedback_paths(todo, Path(feedback))
     rows = []
@@ -144,12 +148,15 @@ def write_csv(rows, path):
     with open(path, "w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["student", "notebook", "submission", "score", "max_score", "percent",
-                    "exercises", "error"])
+                    "exercises", "error", "messages"])
         for r in sorted(rows, key=lambda r: (r["student"], r["notebook"] or "")):
             w.writerow([r["student"], r["notebook"], r["submission"], r["score"], r["max_score"],
                         f"{percent(r):.1f}",
                         "; ".join(f"{e['name']}={e['points']}/{e['max_points']}"
-                                  for e in r["exercises"]), r.get("error") or ""])
+                                  for e in r["exercises"]), r.get("error") or "",
+                        # what each exercise's checker said, in the submission's language
+                        "; ".join(f"{e['name']}: {e['message']}" for e in r["exercises"]
+                                  if e.get("message"))])
 
 
 def main(argv=None) -> int:
@@ -171,6 +178,9 @@ def main(argv=None) -> int:
                         help="exit 1 when a submission scores below this percentage")
     parser.add_argument("--course", type=Path, default=COURSE,
                         help="the teacher's edition (its chapters/ define exercises and points)")
+    parser.add_argument("--lang", choices=("auto", "en", "zh_CN"), default="auto",
+                        help="language of the verdicts: auto (the submission's: Chinese for the "
+                        "Chinese edition's notebooks), en or zh_CN")
     parser.add_argument("--no-execute", action="store_true",
                         help="refused: stale outputs earn nothing; submissions are always run")
     args = parser.parse_args(argv)
@@ -189,7 +199,8 @@ def main(argv=None) -> int:
     t0 = time.monotonic()
     rows, _ = grade_all(args.submissions, course=args.course, jobs_n=args.jobs,
                         timeout=args.timeout, submission_timeout=args.submission_timeout,
-                        memory_mb=args.memory, feedback=args.feedback, on_row=on_row)
+                        memory_mb=args.memory, feedback=args.feedback, lang=args.lang,
+                        on_row=on_row)
     if args.csv:
         write_csv(rows, args.csv)
     print(f"graded {len(rows)} submissions in {time.monotonic() - t0:.1f} s", file=sys.stderr)

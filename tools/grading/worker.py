@@ -28,9 +28,28 @@ from pathlib import Path
 
 import nbformat
 
+from gdcore import i18n
+from gdcore.i18n import N_, _
+
 from . import kernel, sandbox, teacher, wire
 
 VERDICTS = {"✓": "correct", "✗": "wrong", "…": "not solved"}
+# The verdicts as a student reads them in a feedback notebook (the JSON keeps the English keys).
+VERDICT_WORDS = {"correct": N_("correct"), "wrong": N_("wrong"), "not solved": N_("not solved"),
+                 "missing": N_("missing"), "error": N_("error")}
+
+
+def submission_language(nb, requested="auto"):
+    """The language of a submission's verdicts: ``requested`` unless "auto", else "zh_CN" for a
+    notebook of the Chinese edition (top-level metadata ``"language": "zh_CN"``), else "en".
+    A submission's metadata is the student's to edit: anything but a known language is English."""
+    if requested and requested != "auto":
+        return i18n.parse_language(requested)
+    declared = (nb.get("metadata") or {}).get("language") if isinstance(nb, dict) else None
+    try:
+        return i18n.parse_language(declared) if isinstance(declared, str) else "en"
+    except ValueError:
+        return "en"
 
 
 # Attributes of a grader object that hold what an answer must find (gdcore.functions.Problem's
@@ -114,17 +133,17 @@ class Grading:
         if self.deadline is not None:
             left = min(left, self.deadline - time.monotonic())
         if left <= 0:
-            raise TimeoutError("the time for this exercise is up")
+            raise TimeoutError(_("the time for this exercise is up"))
         return left
 
     def request(self, call):
         try:
             return self.run.session.request(call, self.serve, self._timeout())
         except kernel.CellTimeout as exc:
-            raise TimeoutError(f"your code did not return: {exc}") from None
+            raise TimeoutError(_("your code did not return: {exc}").format(exc=exc)) from None
         except kernel.KernelDied as exc:
             self.run.kernel_lost = True
-            raise RuntimeError(f"your code stopped the kernel ({exc})") from None
+            raise RuntimeError(_("your code stopped the kernel ({exc})").format(exc=exc)) from None
 
     def call(self, spec, args, kwargs):
         self.last_exception = None
@@ -229,7 +248,10 @@ class Run:
             self.session.shutdown()
 
 
-def _verdict(printed, ok):
+def _verdict(printed, ok, forbidden=None):
+    """(verdict, message) from the checker's return value and the mark of its printed line;
+    ``forbidden``: the switch-off message, whose presence makes a verdict "wrong" whatever the
+    checker said (it is in the submission's language, so no English word is looked for)."""
     line = printed.strip().splitlines()[-1] if printed.strip() else ""
     mark, _, rest = line.partition(" ")
     message = rest.partition(": ")[2]
@@ -238,7 +260,7 @@ def _verdict(printed, ok):
         return "correct", ""
     if verdict == "correct":
         verdict = "wrong"
-    if "write it yourself" in message:
+    if forbidden and forbidden in message:
         verdict = "wrong"
     return verdict, message
 
@@ -298,23 +320,23 @@ def grade_exercise(grading, ex):
             missing.append(source)
         kwargs[name] = value
     if missing:
-        return "missing", (f"{', '.join(missing)} is not defined: was its cell deleted, renamed "
-                           "or not run?")
+        return "missing", _("{names} is not defined: was its cell deleted, renamed or not "
+                            "run?").format(names=", ".join(missing))
     module = importlib.import_module(f"gdcore.checks.{ex.topic}")
     checker = getattr(module, ex.checker)
     names = [s for s in ex.args if s.isidentifier()]
     session = grading.run.session
     nonce = secrets.token_hex(16)
     codes, prints = forbidden_code(ex.forbid)
-    message = (f"write it yourself: this exercise asks you to write "
-               f"{' / '.join(names) or ex.label}; the gdcore functions it asks for are switched "
-               "off while grading")
+    message = _("write it yourself: this exercise asks you to write {names}; the gdcore functions "
+                "it asks for are switched off while grading").format(
+                    names=" / ".join(names) or ex.label)
     proof = grading.request(f"forbid({nonce!r}, {sorted(codes)!r}, {sorted(prints)!r}, "
                             f"{message!r})").get("ok")
     if not (isinstance(proof, list) and len(proof) == 2 and isinstance(proof[1], int)
             and hmac.compare_digest(str(proof[0]), session.mac(f"forbid:{nonce}:{proof[1]}"))):
         grading.run.kernel_lost = True  # the next exercise gets a fresh kernel
-        return "error", "the grader's switch-off did not answer: was the kernel tampered with?"
+        return "error", _("the grader's switch-off did not answer: was the kernel tampered with?")
     printed = io.StringIO()
     try:
         with contextlib.redirect_stdout(printed):
@@ -330,20 +352,24 @@ def grade_exercise(grading, ex):
                 proof = None
             if proof != [session.mac(f"restored:{token}")]:
                 grading.run.kernel_lost = True  # switched-off functions stay off: start afresh
-    return _verdict(printed.getvalue(), ok)
+    return _verdict(printed.getvalue(), ok, forbidden=message)
+
+
+def _word(verdict):
+    return _(VERDICT_WORDS[verdict]) if verdict in VERDICT_WORDS else verdict
 
 
 def _feedback(nb, row, path: Path):
     """The executed notebook with the grader's verdicts: a summary first, one note per checker."""
     nb = nbformat.from_dict(json.loads(json.dumps(nb)))
-    lines = [f"**Grader**: {row['score']}/{row['max_score']} points "
-             f"(isolation: {row['isolation']})", ""]
+    lines = [_("**Grader**: {score}/{max_score} points (isolation: {isolation})").format(
+        score=row["score"], max_score=row["max_score"], isolation=row["isolation"]), ""]
     for ex in row["exercises"]:
-        lines.append(f"- `{ex['name']}` ({ex['checker']}): **{ex['verdict']}** — "
+        lines.append(f"- `{ex['name']}` ({ex['checker']}): **{_word(ex['verdict'])}** — "
                      f"{ex['points']}/{ex['max_points']}" + (f" — {ex['message']}"
                                                              if ex["message"] else ""))
     if row.get("error"):
-        lines.append(f"\n**Error**: {row['error']}")
+        lines.append("\n" + _("**Error**: {error}").format(error=row["error"]))
     by_checker = {ex["checker"]: ex for ex in row["exercises"]}
     cells = [nbformat.v4.new_markdown_cell("\n".join(lines))]
     for cell in nb.cells:
@@ -352,9 +378,10 @@ def _feedback(nb, row, path: Path):
             for name, ex in by_checker.items():
                 if f"{name}(" in cell.source:
                     cells.append(nbformat.v4.new_markdown_cell(
-                        f"**Grader**, `{ex['name']}`: {ex['verdict']}, {ex['points']}/"
-                        f"{ex['max_points']} points" + (f" — {ex['message']}"
-                                                        if ex["message"] else "")))
+                        _("**Grader**, `{name}`: {verdict}, {points}/{max_points} points").format(
+                            name=ex["name"], verdict=_word(ex["verdict"]), points=ex["points"],
+                            max_points=ex["max_points"])
+                        + (f" — {ex['message']}" if ex["message"] else "")))
     nb.cells = cells
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, path)
@@ -368,21 +395,25 @@ def grade(job, emit=lambda event: None):
     level = job.get("isolation") or sandbox.isolation()
     teachers = teacher.teacher_notebooks(course)
     name = job.get("notebook") or teacher.match(path, teachers)
+    requested = job.get("lang") or "auto"
+    i18n.set_language(None if requested == "auto" else requested)
     row = {"submission": str(path), "student": job.get("student", ""), "notebook": name,
            "isolation": level, "exercises": [], "score": 0, "max_score": 0, "errors": [],
-           "error": None}
+           "error": None, "language": i18n.language()}
     if name is None:
         row["error"] = "no chapter of the course has this notebook's name"
         return row
     for ex in teacher.read_exercises(teachers[name]):
         row["exercises"].append({"name": ex.label, "checker": ex.checker, "points": 0,
                                  "max_points": ex.points, "verdict": "missing",
-                                 "message": "not graded", "_ex": ex})
+                                 "message": N_("not graded"), "_ex": ex})
     row["max_score"] = sum(e["max_points"] for e in row["exercises"])
 
     def finish():
         for e in row["exercises"]:
             e.pop("_ex", None)
+            if e["message"] == "not graded":
+                e["message"] = _("not graded")
         row["score"] = sum(e["points"] for e in row["exercises"])
         row["seconds"] = round(time.monotonic() - start, 2)
         return row
@@ -402,6 +433,9 @@ def grade(job, emit=lambda event: None):
     except Exception as exc:  # noqa: BLE001 — NotJSONError, validation, encoding, …
         row["error"] = f"malformed notebook: {type(exc).__name__}: {str(exc)[:300]}"
         return finish()
+    # The checkers run in this process: their verdicts come out in the submission's language.
+    row["language"] = submission_language(nb, requested)
+    i18n.set_language(row["language"])
     deadline = start + float(job.get("submission_timeout", 900))
     tmp = Path(tempfile.mkdtemp(prefix="grade-"))
     run = Run(nb, tmp, level, float(job.get("timeout", 120)), deadline,
@@ -412,10 +446,10 @@ def grade(job, emit=lambda event: None):
         grading = Grading(run)
         for e in row["exercises"]:
             if time.monotonic() > deadline:
-                e["verdict"], e["message"] = "error", "the submission's time is up"
+                e["verdict"], e["message"] = "error", _("the submission's time is up")
                 continue
             if not run.ensure():
-                e["verdict"], e["message"] = "error", "the kernel died and did not restart"
+                e["verdict"], e["message"] = "error", _("the kernel died and did not restart")
                 continue
             try:
                 run.session.install_helper() if not getattr(run.session, "_helper", False) \
