@@ -1,5 +1,7 @@
 """Where things are, for the tests (imported as a plain module: tests/ is on sys.path)."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 import yaml
@@ -32,3 +34,18 @@ def unexecuted_config(source: Path, dest: Path) -> Path:
     path = dest / "_config.unexecuted.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True))
     return path
+
+
+def build_unexecuted(book: Path) -> subprocess.CompletedProcess:
+    """``jupyter-book build -W -n --keep-going`` of ``book`` from its committed outputs (the
+    configuration is written next to ``book``); the HTML lands in ``book/_build/html``."""
+    jb = Path(sys.executable).with_name("jupyter-book")
+    config = unexecuted_config(book, book.parent)
+    return subprocess.run([str(jb), "build", "-W", "-n", "--keep-going", "--config", str(config),
+                           str(book)], capture_output=True, text=True)
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` (not caches or builds), relative path → bytes."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and "__pycache__" not in p.parts and "_build" not in p.parts}

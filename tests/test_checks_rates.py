@@ -97,7 +97,7 @@ def _real(mu, L, gap0, eps):
     (lambda mu, L, g, e: math.floor(_real(mu, L, g, e)) if g > e else 0, "one step short"),
     (lambda mu, L, g, e: math.ceil(_real(mu, L, g, e) / 2) if g > e else 0, "2k"),
     (lambda mu, L, g, e: math.ceil(math.log(e) / math.log1p(-mu / L)), "is missing"),
-    (lambda mu, L, g, e: linear_rate_steps(mu, L, g, e) + 3, "below eps earlier"),
+    (lambda mu, L, g, e: linear_rate_steps(mu, L, g, e) + 3, "below eps already after fewer steps"),
     (lambda mu, L, g, e: max(linear_rate_steps(mu, L, g, e) - 3, 0), "not yet below eps"),
     (lambda mu, L, g, e: linear_rate_steps(mu, L, g, e) + 0.5, "integer"),
     (lambda mu, L, g, e: math.ceil(_real(mu, L, g, e)), "never negative"),

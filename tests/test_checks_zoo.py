@@ -79,7 +79,7 @@ MUTANTS = [
     ("check_optimal_momentum", lambda L, mu: optimal_momentum(L, mu)[::-1], "(lr, momentum)"),
     ("check_optimal_momentum",
      lambda L, mu: (optimal_momentum(L, mu)[0], np.sqrt(optimal_momentum(L, mu)[1])),
-     "squared"),
+     "needs the square"),
     ("check_optimal_momentum",
      lambda L, mu: (optimal_momentum(L, mu)[0], ((L / mu - 1) / (L / mu + 1)) ** 2), "κ where √κ"),
     ("check_optimal_momentum", lambda L, mu: (2 / (L + mu), optimal_momentum(L, mu)[1]),

@@ -76,6 +76,34 @@ def test_update_keeps_the_old_translation_as_fuzzy_which_still_fails(edited_page
     assert len(found) == 1 and "fuzzy" in found[0] and "always walks downhill" in found[0]
 
 
+def test_an_english_paragraph_that_comes_back_gets_its_translation_back(edited_page):
+    """Edit, update, revert, update: the translation is kept as obsolete in between."""
+    i18n.update(edited_page)  # the old paragraph's translation is now on the fuzzy new one
+    source = i18n.ROOT / f"{edited_page}.ipynb"
+    source.write_text((ROOT / f"{edited_page}.ipynb").read_text(encoding="utf-8"), encoding="utf-8")
+    i18n.update(edited_page)
+    assert i18n.problems(edited_page) == []
+
+
+def test_update_is_a_no_op_on_the_committed_catalogues(tmp_path, monkeypatch):
+    locales = tmp_path / "locales"
+    shutil.copytree(i18n.LOCALES, locales)
+    monkeypatch.setattr(i18n, "LOCALES", locales)
+    for page in i18n.all_pages():
+        i18n.update(page)
+    changed = [str(p.relative_to(locales)) for p in sorted(locales.rglob("*.po"))
+               if p.read_bytes() != (ROOT / "locales" / "zh_CN" / "LC_MESSAGES"
+                                     / p.relative_to(locales)).read_bytes()]
+    assert not changed, f"run `python tools/i18n.py update` and commit: {changed}"
+
+
+def test_joined_lines_look_through_markup():
+    assert i18n.join_wide_lines("这就是\n**梯度消失**") == "这就是**梯度消失**"
+    assert i18n.join_wide_lines("见\n{ref}`勘误页 <errata>`。") == "见{ref}`勘误页 <errata>`。"
+    assert i18n.join_wide_lines("改编自\n{cite}`cs231n`") == "改编自\n{cite}`cs231n`"
+    assert i18n.join_wide_lines("文字\n**“引号”**") == "文字\n**“引号”**"  # flanking rule
+
+
 def test_cutting_is_lossless_and_identity_translation_is_the_source():
     for page in i18n.toc_pages():
         path = i18n.source_of(page)
@@ -96,6 +124,10 @@ def test_structure_check_catches_what_a_translation_must_keep():
     for broken in (good.replace("\\eta", "\\alpha"), good.replace("`gd.descend`", "gd.descend"),
                    good.replace("fig-x", "fig-y"), good.replace("a.html", "b.html")):
         assert i18n.structure_errors(english, broken), broken
+    wrapped = "speed $\\rho = \\max_i |1-\\eta\\lambda_i| =\n  \\max(a, b)$ here."
+    rewrapped = "速度 $\\rho = \\max_i |1-\\eta\\lambda_i| = \\max(a, b)$。"
+    assert i18n.structure_errors(wrapped, rewrapped) == []  # white space inside math is free
+    assert i18n.structure_errors(wrapped, rewrapped.replace("max_i", "min_i"))
     terms = i18n.glossary()
     assert i18n.translation_problems("The learning rate.", "学习率。", terms) == []
     assert i18n.translation_problems("The learning rate.", "学习速率。", terms)  # a variant
@@ -190,3 +222,16 @@ def test_the_workbench_round_trip_approves_only_what_was_looked_at(edited_page, 
     bench.write_text(text.replace(head, head.removesuffix(" fuzzy")), encoding="utf-8")
     assert i18n.import_workbench(bench) == []
     assert i18n.problems(edited_page) == []
+
+
+def test_gdcore_messages_keep_their_structure_and_the_glossary():
+    """The checkers' Chinese (gdcore/locale/zh_CN.po) follows the same rules as the book's."""
+    from babel.messages.pofile import read_po
+
+    terms = i18n.glossary()
+    with (ROOT / "gdcore" / "locale" / "zh_CN.po").open("rb") as fh:
+        catalog = read_po(fh, locale="zh_CN")
+    found = [f"{m.id!r}: {problem}" for m in catalog if m.id
+             for problem in i18n.translation_problems(m.id, m.string, terms,
+                                                      " ".join(m.user_comments))]
+    assert len(catalog) > 300 and not found, "\n".join(found)

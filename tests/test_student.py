@@ -11,7 +11,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from paths import ROOT, unexecuted_config
+from paths import ROOT, build_unexecuted, tree
 
 sys.path.insert(0, str(ROOT / "tools"))  # the tools are scripts, not part of gdcore
 import grade  # noqa: E402
@@ -71,20 +71,15 @@ def test_solutions_pass_their_checkers(path):
     assert result["score"] == 1.0, f"{path.name}: {failing}"
 
 
-def _tree(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and "__pycache__" not in p.parts and "_build" not in p.parts}
-
-
 def test_student_edition_is_deterministic_and_idempotent(student, tmp_path):
     """Every file of the student repository, not only the notebooks."""
     again = tmp_path / "again"
     make_student.make_student(ROOT, again)
     twice = tmp_path / "twice"
     make_student.make_student(student, twice)
-    first = _tree(student)
-    assert first == _tree(again)
-    assert first == _tree(twice)
+    first = tree(student)
+    assert first == tree(again)
+    assert first == tree(twice)
     for path in sorted((student / "chapters").glob("*.ipynb")):
         assert filecmp.cmp(path, again / "chapters" / path.name, shallow=False), path.name
 
@@ -244,10 +239,7 @@ def test_student_edition_builds_as_a_book(student):
 
     Rendered without executing: the notebooks were run top to bottom by the test above.
     """
-    jb = Path(sys.executable).with_name("jupyter-book")
-    config = unexecuted_config(student, student.parent)
-    proc = subprocess.run([str(jb), "build", "-W", "-n", "--keep-going", "--config", str(config),
-                           str(student)], capture_output=True, text=True)
+    proc = build_unexecuted(student)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     page = (student / "_build" / "html" / "chapters" / "01_derivatives.html").read_text()
     assert "solution-start" not in page and "NotImplementedError" in page

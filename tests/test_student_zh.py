@@ -6,13 +6,12 @@ checkers, and verdicts in Chinese, both in the notebook (the language cell) and 
 """
 
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
 import pytest
-from paths import ROOT, unexecuted_config
+from paths import ROOT, build_unexecuted, tree
 
 sys.path.insert(0, str(ROOT / "tools"))
 import grade  # noqa: E402
@@ -49,10 +48,7 @@ def test_the_chinese_student_edition_is_chinese_and_complete(student_zh):
 def test_the_chinese_student_edition_is_deterministic(student_zh, tmp_path):
     again = tmp_path / "again"
     make_student.make_student(ROOT, again, edition="zh_CN")
-    tree = {str(p.relative_to(student_zh)): p.read_bytes() for p in sorted(student_zh.rglob("*"))
-            if p.is_file() and "__pycache__" not in p.parts and "_build" not in p.parts}
-    assert tree == {str(p.relative_to(again)): p.read_bytes() for p in sorted(again.rglob("*"))
-                    if p.is_file() and "__pycache__" not in p.parts}
+    assert tree(student_zh) == tree(again)
 
 
 def test_a_bad_edition_is_refused(tmp_path):
@@ -96,10 +92,7 @@ def test_every_chinese_student_notebook_runs_and_scores_zero(student_zh, path):
 
 
 def test_the_chinese_student_edition_builds_as_a_book(student_zh):
-    jb = Path(sys.executable).with_name("jupyter-book")
-    config = unexecuted_config(student_zh, student_zh.parent)
-    proc = subprocess.run([str(jb), "build", "-W", "-n", "--keep-going", "--config", str(config),
-                           str(student_zh)], capture_output=True, text=True)
+    proc = build_unexecuted(student_zh)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     page = (student_zh / "_build" / "html" / "chapters" / "01_derivatives.html").read_text()
     assert "solution-start" not in page and "NotImplementedError" in page

@@ -62,6 +62,7 @@ DIRECTIVE = re.compile(r"^\{(?P<name>[\w:.-]+)\}(?P<arg>.*)$")
 VERBATIM = {"math", "code-cell", "code", "code-block", "raw", "bibliography", "eval-rst",
             "glue:math", "tableofcontents", "literalinclude"}
 OPTION = re.compile(r"^\s*:[\w-]+:")
+MATH_END = re.compile(r"\$\$[ \t]*(?:\([\w:.-]+\))?[ \t]*$")  # $$, or MyST's $$ (label)
 
 
 @dataclass
@@ -137,13 +138,13 @@ def pieces(text: str) -> list[Piece]:
             # display math: one piece up to the closing $$ (which may be on the same line)
             math = [line]
             i += 1
-            closed = line.strip() != "$$" and line.rstrip().endswith("$$") and len(line.strip()) > 2
+            closed = line.strip() != "$$" and bool(MATH_END.search(line)) and len(line.strip()) > 2
             while not closed and i < len(lines):
                 math.append(lines[i])
-                closed = lines[i].rstrip().endswith("$$")
+                closed = bool(MATH_END.search(lines[i]))
                 i += 1
             body = "".join(math)
-            out.append(Piece(body, is_prose(body)))
+            out.append(Piece(body, is_prose(re.sub(r"\$\$[ \t]*\([\w:.-]+\)", "$$", body))))
             continue
         block.append(line)
         i += 1
@@ -152,7 +153,9 @@ def pieces(text: str) -> list[Piece]:
     return out
 
 
-MATH = re.compile(r"\$\$.+?\$\$|(?<![\\$])\$(?!\s)[^$\n]+?(?<![\s\\])\$", re.DOTALL)
+# Inline math may wrap onto the next line (20 messages do); it never spans a blank line.
+MATH = re.compile(r"\$\$.+?\$\$|(?<![\\$])\$(?!\s)(?:[^$\n]|\n(?![ \t]*\n))+?(?<![\s\\])\$",
+                  re.DOTALL)
 ROLE = re.compile(r"\{(?P<name>[\w:.-]+)\}`(?P<body>[^`]*)`")
 CODE = re.compile(r"(?<![`}])(`+)(?!`)(?P<body>.+?)(?<!`)\1(?!`)", re.DOTALL)
 LINK = re.compile(r"\]\((?P<url>[^)\s]+)\)")
@@ -200,8 +203,13 @@ WIDE_PUNCT = "\u3000-\u303f\uff00-\uffef\u2014\u2026\u201c\u201d"
 WIDE = HAN + WIDE_PUNCT
 # A line that starts a block of its own (list item, table row, quote, heading, math, fence,
 # directive option, label): the line break before it is structure, never joined.
-BLOCK_START = re.compile(r"[-*+] |\d+[.)] |[|>#:]|\$\$|`{3}|~{3}|\([\w:.-]+\)=")
+BLOCK_START = re.compile(r"[-*+] |\d+[.)] |[|>#:%<]|\$\$|`{3}|~{3}|\([\w:.-]+\)=|[-=]{3,}\s*$"
+                         r"|\[\^|\+\+\+")
+HEADING_LINE = re.compile(r"[ \t]*#{1,6} ")
 BREAK = re.compile(r"\n[ \t]*")
+# Markup that can open a line of prose and shows no character of its own ({cite} shows a
+# bracketed Latin citation, which keeps its space).
+LEADING_MARKUP = re.compile(r"(?:\*{1,2}|_{1,2}|\[|\{(?!cite)[\w:.-]+\}`)*")
 
 
 def join_wide_lines(text: str) -> str:
@@ -214,9 +222,16 @@ def join_wide_lines(text: str) -> str:
     """
     def join(match):
         before, after = text[match.start() - 1:match.start()], text[match.end():]
-        if not before or not after or BLOCK_START.match(after):
-            return match.group(0)
-        first = after[0]
+        line = text[text.rfind("\n", 0, match.start()) + 1:match.start()]
+        if not before or not after or BLOCK_START.match(after) or HEADING_LINE.match(line):
+            return match.group(0)  # a heading ends at its line
+        # look through the markup that opens the next line (**bold**, [link](…), {ref}`…`):
+        # what the reader sees next to the break is its text
+        markup = LEADING_MARKUP.match(after).group(0)
+        first = after[len(markup):len(markup) + 1] or after[0]
+        if re.search(r"[*_]", markup) and re.match(f"[{WIDE_PUNCT}]", first) \
+                and not re.match(f"[{WIDE_PUNCT}]", before):
+            return match.group(0)  # 字**“…”** would not open the emphasis (CommonMark flanking)
         if re.match(f"[{WIDE_PUNCT}]", first) or re.match(f"[{WIDE_PUNCT}]", before) or (
                 re.match(f"[{HAN}]", before) and re.match(f"[{HAN}]", first)):
             return ""
@@ -286,7 +301,7 @@ def extract(page: str) -> list[tuple[str, str]]:
         return [(m, path.name) for m in messages(path.read_text(encoding="utf-8"))]
     nb = json.loads(path.read_text(encoding="utf-8"))
     found = []
-    for number, cell in enumerate(nb["cells"]):
+    for number, cell in enumerate(nb["cells"], 1):  # cell 1 is the first (po locations: N > 0)
         where = f"{path.name}:cell{number}"
         if cell["cell_type"] == "markdown":
             found += [(m, where) for m in messages("".join(cell["source"]))]
@@ -326,7 +341,7 @@ def save(page: str, catalog: Catalog) -> None:
     catalog.fuzzy = False
     with path.open("wb") as fh:
         write_po(fh, catalog, width=0, omit_header=False, sort_output=False,
-                 include_previous=True, ignore_obsolete=True)
+                 include_previous=True, ignore_obsolete=False)
 
 
 def table(page: str) -> dict[str, str]:
@@ -340,10 +355,23 @@ def all_pages() -> list[str]:
 
 # --- update (msgmerge) --------------------------------------------------------------------------
 
+def _location(where: str) -> tuple[str, int | None]:
+    """A message's place as a .po location that survives reading and writing: babel keeps
+    ``file:N`` (N a number) or a bare ``file``, so cell 8 is ``01_derivatives.ipynb#cell:8``
+    and the alt text of cell 9 ``01_derivatives.ipynb#alt:9``."""
+    cell = re.fullmatch(r"(.*):cell(\d+)(:alt)?", where)
+    if cell:
+        return f"{cell.group(1)}#{'alt' if cell.group(3) else 'cell'}", int(cell.group(2))
+    return where.split(":")[0], None
+
+
 def update(page: str) -> tuple[int, int]:
     """Merge the current messages of ``page`` into its catalogue: (new, fuzzy) counts."""
     old = load(page)
     known = {m.id: m for m in old if m.id}
+    # like msgmerge, a message gone from the source is kept as obsolete (#~): an English
+    # paragraph that comes back (a revert) gets its translation back
+    known.update({m.id: m for m in old.obsolete.values() if m.id and m.id not in known})
     fresh = Catalog(locale=LANG, domain=old.domain, header_comment=HEADER_COMMENT, fuzzy=False)
     new = fuzzy = 0
     gone = [m for m in known.values()]
@@ -352,23 +380,26 @@ def update(page: str) -> tuple[int, int]:
     orphans = [m for m in gone if m.id not in ids and m.string]
     for msg, where in current:
         if msg in fresh:
-            fresh[msg].locations.append((where, None))
+            fresh[msg].locations.append(_location(where))
             continue
         before = known.get(msg)
         if before is not None:
-            fresh.add(msg, before.string, locations=[(where, None)], flags=before.flags,
+            fresh.add(msg, before.string, locations=[_location(where)], flags=before.flags,
                       user_comments=before.user_comments, previous_id=before.previous_id)
             continue
         # A changed paragraph keeps its closest old translation, marked fuzzy.
         close = difflib.get_close_matches(msg, [m.id for m in orphans], n=1, cutoff=0.6)
         if close:
             match = known[close[0]]
-            fresh.add(msg, match.string, locations=[(where, None)], flags={"fuzzy"},
+            fresh.add(msg, match.string, locations=[_location(where)], flags={"fuzzy"},
                       previous_id=match.id, user_comments=match.user_comments)
             fuzzy += 1
         else:
-            fresh.add(msg, "", locations=[(where, None)])
+            fresh.add(msg, "", locations=[_location(where)])
             new += 1
+    for m in orphans:
+        if m.id not in fresh:
+            fresh.obsolete[m.id] = m
     save(page, fresh)
     return new, fuzzy
 
@@ -388,7 +419,8 @@ def invariants(text: str) -> dict[str, list[str]]:
         roles.append(f"{m.group('name')}:{target.group(1) if target else body}")
     no_roles = ROLE.sub(" ", text)
     return {
-        "math": sorted(m.group(0) for m in MATH.finditer(no_roles)),
+        # compared up to white space: a translation may wrap a formula at another place
+        "math": sorted(" ".join(m.group(0).split()) for m in MATH.finditer(no_roles)),
         "code": sorted(m.group("body") for m in CODE.finditer(MATH.sub(" ", no_roles))),
         "roles": sorted(roles),
         "links": sorted(LINK.findall(text)),
@@ -564,8 +596,17 @@ def config_text() -> str:
     sphinx["local_extensions"] = {k: f"../{v}" for k, v in sphinx["local_extensions"].items()}
     sphinx["config"]["html_static_path"] = ["../_assets"]
     sphinx["config"]["language"] = LANG
+    # The theme's own strings its zh_CN catalogue lacks (button labels of the header menus).
     sphinx["config"]["language_switch"] = {"root": "../", "text": "English",
-                                           "tooltip": "This page in English", "hreflang": "en"}
+                                           "tooltip": "This page in English", "hreflang": "en",
+                                           "labels": {"Repository": "源代码仓库",
+                                                      "Open issue": "提交问题"}}
+    # sphinx-togglebutton picks its hint before Sphinx knows the language: say it here.
+    sphinx["config"]["togglebutton_hint"] = "点击显示"
+    sphinx["config"]["togglebutton_hint_hide"] = "点击隐藏"
+    # Sphinx cuts the index into words with jieba but a query only at spaces: zh_search.js
+    # (in ../_assets) cuts a Chinese query into the index's words, so 梯度下降 finds pages.
+    sphinx["config"]["html_js_files"] = ["zh_search.js"]
     # Chinese search: Sphinx segments words with jieba (installed from requirements.txt).
     sphinx["config"]["html_search_language"] = "zh"
     head = ("# Generated by tools/i18n.py from ../_config.yml: edit that file, then run\n"

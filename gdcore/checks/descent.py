@@ -408,8 +408,8 @@ def check_stable_lr_from_gradients(answer=None):
                               "product with A is a difference of two gradients"))
             effect = (_("diverges: the estimate of the largest curvature is too small")
                       if eta > truth
-                      else _("is stable but smaller than necessary: the estimate "
-                             "of the largest curvature has not converged"))
+                      else _("is stable, but the step is smaller than necessary: the "
+                             "estimate of the largest curvature has not converged"))
             raise Wrong(_("for d = {d} you returned η = {eta:.5g}, {percent:.2g} % "
                           "off; gradient descent with that step {effect}").format(
                               d=d, eta=eta, percent=100 * abs(eta / truth - 1), effect=effect))

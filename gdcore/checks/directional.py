@@ -97,11 +97,11 @@ def check_zero_directions(answer=None) -> bool:
             cosines = (U @ g_unit) / norms
             for i in range(2):
                 if abs(cosines[i]) > 1e-8:
-                    kind = (_("that is the steepest ascent direction") if cosines[i] > 1 - 1e-8 else
-                            _("that is the steepest descent direction") if cosines[i] < -1 + 1e-8
+                    kind = (_("it is the steepest ascent direction") if cosines[i] > 1 - 1e-8 else
+                            _("it is the steepest descent direction") if cosines[i] < -1 + 1e-8
                             else f"D_u f = {np.linalg.norm(g) * cosines[i]:.4g}")
-                    raise Wrong(_("row {i} is not perpendicular to ∇f: {kind}, not 0").format(
-                        i=i, kind=kind))
+                    raise Wrong(_("row {i} is not perpendicular to ∇f ({kind}): its directional "
+                                  "derivative must be 0").format(i=i, kind=kind))
             for i in range(2):
                 if abs(norms[i] - 1) > 1e-8:
                     raise Wrong(_("row {i} is not a unit vector: ‖u‖ = {norm:.4g}").format(

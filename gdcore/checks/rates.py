@@ -200,7 +200,7 @@ def check_linear_rate_steps(answer=None):
         (mu, L, gap0, eps), g = next((c, g) for c, g in got if g != _steps(*c))
         reached = (1 - mu / L) ** g * gap0
         verdict = (_("the bound is not yet below eps") if reached > eps
-                   else _("the bound is below eps earlier"))
+                   else _("the bound is below eps already after fewer steps"))
         raise Wrong(_("for μ = {mu:.4g}, L = {L:.4g}, f(x₀) − f* = {gap0:.3g}, eps = "
                       "{eps:.3g} you returned {g}: after {g} steps {verdict}").format(
                           mu=mu, L=L, gap0=gap0, eps=eps, g=g, verdict=verdict))

@@ -136,7 +136,7 @@ def check_optimal_momentum(optimal_momentum=None) -> bool:
                             expect_number(out[1], what="momentum")])
             _diagnose(got, [alpha, beta], [
                 ([beta, alpha], _("you returned (momentum, lr): return (lr, momentum)")),
-                ([alpha, (sk - 1) / (sk + 1)], _("β* is squared: ((√κ − 1)/(√κ + 1))²")),
+                ([alpha, (sk - 1) / (sk + 1)], _("β* needs the square: ((√κ − 1)/(√κ + 1))²")),
                 ([alpha, ((kappa - 1) / (kappa + 1)) ** 2], _("you used κ where √κ belongs in β*")),
                 ([alpha, (kappa - 1) / (kappa + 1)], _("you used κ where √κ belongs in β*")),
                 ([2.0 / (L + mu), beta],

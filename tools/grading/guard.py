@@ -30,6 +30,26 @@ for each of those moves (``object.__setattr__`` of ``__code__``, ``function.__ne
 RAW_MEMORY = {"ctypes.cdata", "ctypes.cdata/buffer", "ctypes.addressof"}
 
 
+def make_fingerprint(sha256, repr=repr, sorted=sorted, map=map, tuple=tuple, hasattr=hasattr,
+                     isinstance=isinstance, frozenset=frozenset):
+    """fingerprint(code): what a function's code computes, without its name or place — the same
+    for a copy of it (``types.FunctionType(f.__code__, ...)``, the module re-executed from its
+    file, the source pasted in), different for anything that computes otherwise.
+
+    The one definition, for the grader (``worker``) and for the guard in the kernel. Its helpers
+    are bound when this runs — the defaults when the guard's source is executed, before any
+    student cell; ``sha256`` is passed in — so rebinding ``builtins.repr`` or ``hashlib.sha256``
+    later changes nothing.
+    """
+    def fingerprint(code):
+        consts = tuple(fingerprint(c) if hasattr(c, "co_code")
+                       else repr(sorted(map(repr, c))) if isinstance(c, frozenset) else repr(c)
+                       for c in code.co_consts)  # a frozenset's order changes with the hash seed
+        return sha256(repr((code.co_code, consts, code.co_names)).encode()).hexdigest()
+
+    return fingerprint
+
+
 def boot(secret):
     import builtins
     import gc
@@ -58,11 +78,8 @@ def boot(secret):
              "message": "", "seen": {m.__file__ for m in list(sys.modules.values())
                                      if isinstance(getattr(m, "__file__", None), str)}}
 
-    def fingerprint(code):
-        consts = tuple(fingerprint(c) if hasattr(c, "co_code")
-                       else repr(sorted(map(repr, c))) if isinstance(c, frozenset) else repr(c)
-                       for c in code.co_consts)  # as wire.fingerprint
-        return sha256(repr((code.co_code, consts, code.co_names)).encode()).hexdigest()
+    fingerprint = make_fingerprint(sha256, repr, sorted, map, tuple, hasattr, isinstance,
+                                   builtins.frozenset)
 
     def forbidden(code, nested=True):
         if code.co_code in state["codes"] and fingerprint(code) in state["prints"]:

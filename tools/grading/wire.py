@@ -10,7 +10,6 @@ containers and the handles its ``resolve`` returns, so a hostile kernel can only
 """
 
 import base64
-import hashlib
 import json
 
 import numpy as np
@@ -101,17 +100,6 @@ def decode(data, resolve=None, remote=None):
     if tag == "opaque":
         return opaque(str(data.get("type", "object")))
     return opaque("object")
-
-
-def fingerprint(code):
-    """What a function's code computes, without its name or place: the same for a copy of it
-    (``types.FunctionType(f.__code__, ...)``, the module re-executed from its file, the source
-    pasted in), different for anything that computes otherwise. ``guard.fingerprint`` is the
-    same function (the guard is self-contained)."""
-    consts = tuple(fingerprint(c) if hasattr(c, "co_code")
-                   else repr(sorted(map(repr, c))) if isinstance(c, frozenset) else repr(c)
-                   for c in code.co_consts)  # a frozenset's order changes with the hash seed
-    return hashlib.sha256(repr((code.co_code, consts, code.co_names)).encode()).hexdigest()
 
 
 def dumps(obj):
