@@ -11,7 +11,7 @@ export GDCORE_QUIET := 1
 export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 
-.PHONY: book book-zh site test test-quick test-portable test-lab test-grader test-platforms lab \
+.PHONY: book book-zh test test-quick test-portable test-lab test-grader test-platforms lab \
         student student-zh execute \
         clean venv python-ok
 
@@ -40,26 +40,24 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml | python-ok
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
+# Both editions, as GitHub Pages publishes them: the English book in _build/html/ and the
+# Chinese one in _build/html/zh_CN/, each page's language button leading to the same page in
+# the other. The Chinese book zh_CN/ is written by tools/i18n.py from the English sources and
+# the catalogues in locales/zh_CN/ (commit what it writes), then built like the English one.
 book: $(STAMP)
-	rm -rf _build
+	rm -rf _build zh_CN/_build
 	$(BIN)/jupyter-book build -W -n --keep-going .
-	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
+	$(BIN)/python tools/i18n.py build
+	$(BIN)/jupyter-book build -W -n --keep-going zh_CN
+	cp -r zh_CN/_build/html _build/html/zh_CN
+	@echo "The book is at file://$(CURDIR)/_build/html/index.html (中文版: zh_CN/index.html)"
 
-# The Chinese edition, zh_CN/: written by tools/i18n.py from the English sources and the
-# catalogues in locales/zh_CN/ (commit what it writes), then built like the English book.
+# The Chinese edition alone, into zh_CN/_build/html/ (a translator's loop).
 book-zh: $(STAMP)
 	$(BIN)/python tools/i18n.py build
 	rm -rf zh_CN/_build
 	$(BIN)/jupyter-book build -W -n --keep-going zh_CN
 	@echo "The Chinese book is at file://$(CURDIR)/zh_CN/_build/html/index.html"
-
-# Both editions side by side, as GitHub Pages publishes them: English at the root, Chinese in
-# zh_CN/ (each page's language button leads to the same page in the other edition).
-site: book book-zh
-	rm -rf _build/site
-	cp -r _build/html _build/site
-	cp -r zh_CN/_build/html _build/site/zh_CN
-	@echo "Both editions: file://$(CURDIR)/_build/site/index.html"
 
 # gdcore unit tests, nbval (strict) on every chapter, the clean book build and the browser tests
 # of the built HTML. The slower suites have targets of their own, which .ci/run also calls:

@@ -6,7 +6,7 @@ request aborted (as for a reader offline), and checked: no console errors and no
 every internal link resolving, every static slider moving, math typeset by the MathJax copy the
 book serves itself. A full-page screenshot of each page goes to ``_build/screenshots/``.
 
-Both editions are served as GitHub Pages publishes them (``make site``): the English book at the
+Both editions are served as GitHub Pages publishes them (``make book``): the English book at the
 root, the Chinese one in ``zh_CN/``. Every page of each is checked, and each page's language
 button must lead to the same page of the other edition; every Chinese page's prose must be
 Chinese (no paragraph left in English).

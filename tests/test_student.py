@@ -287,7 +287,7 @@ def test_pages_workflow_publishes_the_chosen_edition():
     teacher = steps["The teacher edition, English and Chinese"]
     assert teacher["if"] == "env.EDITION == 'teacher'"
     # Both languages side by side, and zh_CN/ current with the catalogues.
-    assert "make site" in teacher["run"] and "SITE=_build/site" in teacher["run"]
+    assert "make book" in teacher["run"] and "SITE=_build/html" in teacher["run"]
     assert "git diff --exit-code -- zh_CN" in teacher["run"]
     student = steps["The student edition"]
     assert student["if"] == "env.EDITION == 'student'"
