@@ -14,8 +14,8 @@ import numpy as np
 from ..i18n import _
 
 __all__ = [
-    "NotSolved", "Wrong", "report", "is_stub", "call_safely", "expect_array", "expect_number",
-    "run_checks", "BudgetExceeded", "call_on_budget",
+    "NotSolved", "Wrong", "report", "is_stub", "require_function", "call_safely", "expect_array",
+    "expect_number", "run_checks", "BudgetExceeded", "call_on_budget",
 ]
 
 
@@ -46,6 +46,16 @@ def report(name: str, ok: bool, message: str = "", *, solved: bool = True) -> bo
 def is_stub(answer) -> bool:
     """True for the placeholders of the student edition: ``...`` or ``None``."""
     return answer is Ellipsis or answer is None
+
+
+def require_function(answer, what: str, not_solved: str) -> None:
+    """``answer`` must be a function: NotSolved(not_solved) for a stub, Wrong for anything else
+    that cannot be called (``what`` names the function the exercise asks for)."""
+    if is_stub(answer):
+        raise NotSolved(not_solved)
+    if not callable(answer):
+        raise Wrong(_("expected a function {what}, got {type}").format(
+            what=what, type=type(answer).__name__))
 
 
 def call_safely(fn, *args, **kwargs):

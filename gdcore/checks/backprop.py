@@ -9,7 +9,15 @@ import numpy as np
 
 from .. import autodiff, mlp, numdiff
 from ..i18n import _
-from ._core import NotSolved, Wrong, call_safely, expect_array, expect_number, is_stub, run_checks
+from ._core import (
+    Wrong,
+    call_safely,
+    expect_array,
+    expect_number,
+    is_stub,
+    require_function,
+    run_checks,
+)
 
 __all__ = ["check_two_layer_grads", "check_softplus_derivative", "check_tanh_init_std",
            "check_sigmoid_init_std", "check_stable_cross_entropy"]
@@ -39,11 +47,7 @@ def _factor_message(name, c):
 
 
 def _need_callable(answer, what):
-    if is_stub(answer):
-        raise NotSolved(_("write the function {what}").format(what=what))
-    if not callable(answer):
-        raise Wrong(_("expected a function {what}, got {type}").format(
-            what=what, type=type(answer).__name__))
+    require_function(answer, what, _("write the function {what}").format(what=what))
 
 
 # ----------------------------------------------------------------------------- exercise 1

@@ -10,7 +10,15 @@ import numpy as np
 
 from .. import numdiff
 from ..i18n import _
-from ._core import NotSolved, Wrong, call_safely, expect_array, expect_number, is_stub, run_checks
+from ._core import (
+    NotSolved,
+    Wrong,
+    call_safely,
+    expect_array,
+    expect_number,
+    require_function,
+    run_checks,
+)
 
 __all__ = [
     "check_central_difference", "check_numerical_gradient", "check_curvature_along",
@@ -26,11 +34,7 @@ def _rng():
 
 
 def _require_function(answer, name):
-    if is_stub(answer):
-        raise NotSolved(_("define {name} and run its cell").format(name=name))
-    if not callable(answer):
-        raise Wrong(_("expected a function {name}, got {type}").format(
-            name=name, type=type(answer).__name__))
+    require_function(answer, name, _("define {name} and run its cell").format(name=name))
 
 
 def _call(answer, *args):
