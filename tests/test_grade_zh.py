@@ -154,3 +154,12 @@ def test_a_submissions_language_comes_from_its_metadata():
         assert submission_language(nb(meta)) == "en"
     assert submission_language(nb({"language": "zh_CN"}), "en") == "en"
     assert submission_language(nb({}), "zh_CN") == "zh_CN"
+
+
+@pytest.mark.grader
+def test_the_terminal_report_is_in_the_submissions_language(graded):
+    rows, _ = graded
+    zh, en = cli._text(rows["zhwrong"]), cli._text(rows["enwrong"])
+    assert zh.splitlines()[0].endswith(" 分") and en.splitlines()[0].endswith(" points")
+    assert " — 错误: " in zh  # the verdict word, then the checker's message
+    assert " — wrong: " in en and not CHINESE.search(en)

@@ -12,7 +12,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
+from gdcore import i18n
+from gdcore.i18n import N_
+
 from . import sandbox, teacher
+from .worker import VERDICT_WORDS
 
 COURSE = Path(__file__).resolve().parents[2]
 TOOLS = Path(__file__).resolve().parents[1]
@@ -126,17 +130,23 @@ def grade_all(paths, *, course=COURSE, jobs_n=1, timeout=120, submission_timeout
 
 
 def _text(row):
+    """One submission's report, in its language (its messages already are)."""
+    table = i18n.catalogue(row["language"]) if row.get("language", "en") != "en" else {}
+
+    def say(message):
+        return table.get(message, message)
+
     lines = [f"{row['student'] or '-'} {row['submission']}: {row['score']}/{row['max_score']} "
-             f"points"]
+             + say(N_("points"))]
     for e in row["exercises"]:
         mark = {"correct": "✓", "wrong": "✗", "not solved": "…"}.get(e["verdict"], "?")
+        verdict = say(VERDICT_WORDS.get(e["verdict"], e["verdict"]))
         lines.append(f"  {mark} {e['name']} ({e['checker']}): {e['points']}/{e['max_points']}"
-                     + (f" — {e['verdict']}: {e['message']}" if e["verdict"] != "correct"
-                        else ""))
+                     + (f" — {verdict}: {e['message']}" if e["verdict"] != "correct" else ""))
     for error in row.get("errors", []):
-        lines.append(f"  cell error: {error}")
+        lines.append(f"  {say(N_('cell error'))}: {error}")
     if row.get("error"):
-        lines.append(f"  error: {row['error']}")
+        lines.append(f"  {say(N_('error'))}: {row['error']}")
     return "\n".join(lines)
 
 
