@@ -50,9 +50,9 @@ def edited_page(tmp_path, monkeypatch):
     cell["source"] = old.replace("walks downhill", "always walks downhill")
     (tmp_path / f"{page}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
     locales = tmp_path / "locales"
-    shutil.copytree(i18n.LOCALES, locales)
-    monkeypatch.setattr(i18n, "ROOT", tmp_path)
-    monkeypatch.setattr(i18n, "LOCALES", locales)
+    shutil.copytree(i18n.paths.LOCALES, locales)
+    monkeypatch.setattr(i18n.paths, "ROOT", tmp_path)
+    monkeypatch.setattr(i18n.paths, "LOCALES", locales)
     return page
 
 
@@ -79,7 +79,7 @@ def test_update_keeps_the_old_translation_as_fuzzy_which_still_fails(edited_page
 def test_an_english_paragraph_that_comes_back_gets_its_translation_back(edited_page):
     """Edit, update, revert, update: the translation is kept as obsolete in between."""
     i18n.update(edited_page)  # the old paragraph's translation is now on the fuzzy new one
-    source = i18n.ROOT / f"{edited_page}.ipynb"
+    source = i18n.paths.ROOT / f"{edited_page}.ipynb"
     source.write_text((ROOT / f"{edited_page}.ipynb").read_text(encoding="utf-8"), encoding="utf-8")
     i18n.update(edited_page)
     assert i18n.problems(edited_page) == []
@@ -87,8 +87,8 @@ def test_an_english_paragraph_that_comes_back_gets_its_translation_back(edited_p
 
 def test_update_is_a_no_op_on_the_committed_catalogues(tmp_path, monkeypatch):
     locales = tmp_path / "locales"
-    shutil.copytree(i18n.LOCALES, locales)
-    monkeypatch.setattr(i18n, "LOCALES", locales)
+    shutil.copytree(i18n.paths.LOCALES, locales)
+    monkeypatch.setattr(i18n.paths, "LOCALES", locales)
     for page in i18n.all_pages():
         i18n.update(page)
     changed = [str(p.relative_to(locales)) for p in sorted(locales.rglob("*.po"))
@@ -155,7 +155,7 @@ def test_chinese_notebooks_share_the_code_and_outputs(page):
     from gdcore import i18n as messages
 
     english = json.loads(i18n.source_of(page).read_text(encoding="utf-8"))
-    chinese = json.loads((i18n.OUT / f"{page}.ipynb").read_text(encoding="utf-8"))
+    chinese = json.loads((i18n.paths.OUT / f"{page}.ipynb").read_text(encoding="utf-8"))
     assert chinese["metadata"]["language"] == "zh_CN"
     kinds = [c["cell_type"] for c in english["cells"]]
     assert [c["cell_type"] for c in chinese["cells"] if c.get("id") != i18n.LANGUAGE_CELL["id"]] \
