@@ -11,7 +11,7 @@ and returns True only for the first. ``tools/grade.py`` reads these lines to sco
 
 import numpy as np
 
-from ..i18n import _
+from ..i18n import N_, _
 
 __all__ = [
     "NotSolved", "Wrong", "report", "is_stub", "require_function", "call_safely", "expect_array",
@@ -48,14 +48,16 @@ def is_stub(answer) -> bool:
     return answer is Ellipsis or answer is None
 
 
-def require_function(answer, what: str, not_solved: str) -> None:
-    """``answer`` must be a function: NotSolved(not_solved) for a stub, Wrong for anything else
-    that cannot be called (``what`` names the function the exercise asks for)."""
+def require_function(answer, what: str, not_solved: str,
+                     wrong: str = N_("expected a function {what}, got {type}")):
+    """``answer`` itself if it is a function; NotSolved(not_solved) for a stub, and Wrong(wrong)
+    for anything else (``what`` names the function the exercise asks for; ``wrong`` is a
+    template with ``{what}`` and ``{type}``, looked up in the reader's language)."""
     if is_stub(answer):
         raise NotSolved(not_solved)
     if not callable(answer):
-        raise Wrong(_("expected a function {what}, got {type}").format(
-            what=what, type=type(answer).__name__))
+        raise Wrong(_(wrong).format(what=what, type=type(answer).__name__))
+    return answer
 
 
 def call_safely(fn, *args, **kwargs):

@@ -7,8 +7,14 @@ inputs, so that the verdict can name it.
 
 import numpy as np
 
-from ..i18n import _
-from ._core import NotSolved, Wrong, call_safely, expect_array, is_stub, run_checks
+from ..i18n import N_, _
+from ._core import (
+    Wrong,
+    call_safely,
+    expect_array,
+    require_function,
+    run_checks,
+)
 
 __all__ = ["check_linf_steepest"]
 
@@ -36,11 +42,9 @@ def check_linf_steepest(linf_steepest=None) -> bool:
     (d,) or (n, d)."""
 
     def check():
-        if is_stub(linf_steepest):
-            raise NotSolved(_("write the function linf_steepest(g)"))
-        if not callable(linf_steepest):
-            raise Wrong(_("linf_steepest must be a function, got {type}").format(
-                type=type(linf_steepest).__name__))
+        require_function(linf_steepest, "linf_steepest",
+                         _("write the function linf_steepest(g)"),
+                         N_("{what} must be a function, got {type}"))
         rng = np.random.default_rng(5)
         for shape in ((3,), (7,), (4, 5)):
             g = rng.normal(size=shape) * np.geomspace(1e-2, 1e2, shape[-1])

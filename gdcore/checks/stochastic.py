@@ -7,8 +7,14 @@ name it.
 
 import numpy as np
 
-from ..i18n import _
-from ._core import NotSolved, Wrong, call_safely, expect_number, is_stub, run_checks
+from ..i18n import N_, _
+from ._core import (
+    Wrong,
+    call_safely,
+    expect_number,
+    require_function,
+    run_checks,
+)
 
 __all__ = ["check_b_simple"]
 
@@ -45,11 +51,8 @@ def check_b_simple(b_simple=None) -> bool:
     """
 
     def check():
-        if is_stub(b_simple):
-            raise NotSolved(_("write the function b_simple(per_sample_grads)"))
-        if not callable(b_simple):
-            raise Wrong(_("b_simple must be a function, got {type}").format(
-                type=type(b_simple).__name__))
+        require_function(b_simple, "b_simple", _("write the function b_simple(per_sample_grads)"),
+                         N_("{what} must be a function, got {type}"))
         rng = np.random.default_rng(18)
         for n, d, signal in ((40, 3, 1.0), (200, 10, 0.3), (25, 50, 2.0)):
             per_sample = signal * rng.normal(size=d) + rng.normal(size=(n, d))

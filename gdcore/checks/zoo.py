@@ -9,8 +9,17 @@ mistake ("forgot bias correction", "wrong sign", "off-by-one in the step count t
 import numpy as np
 
 from .. import optimizers
-from ..i18n import _
-from ._core import NotSolved, Wrong, call_safely, expect_array, expect_number, is_stub, run_checks
+from ..i18n import N_, _
+from ._core import (
+    NotSolved,
+    Wrong,
+    call_safely,
+    expect_array,
+    expect_number,
+    is_stub,
+    require_function,
+    run_checks,
+)
 
 __all__ = [
     "check_nesterov_step", "check_optimal_momentum", "check_adagrad_lr", "check_adam_step",
@@ -22,12 +31,8 @@ _RTOL = 1e-8
 
 def _function(answer, what):
     """The answer as a callable, or NotSolved (stub) / Wrong (not a function)."""
-    if is_stub(answer):
-        raise NotSolved(_("write the function {what}").format(what=what))
-    if not callable(answer):
-        raise Wrong(_("{what} must be a function, got {type}").format(
-            what=what, type=type(answer).__name__))
-    return answer
+    return require_function(answer, what, _("write the function {what}").format(what=what),
+                            N_("{what} must be a function, got {type}"))
 
 
 def _close(a, b) -> bool:
