@@ -20,8 +20,8 @@ import re
 import string
 from pathlib import Path
 
-__all__ = ["set_language", "language", "parse_language", "gettext", "_", "N_", "translate_output",
-           "LANGUAGES"]
+__all__ = ["set_language", "language", "parse_language", "gettext", "translate", "_", "N_",
+           "translate_output", "LANGUAGES"]
 
 LANGUAGES = ("en", "zh_CN")
 ENV = "GDCORE_LANG"
@@ -65,7 +65,12 @@ def language() -> str:
 def gettext(message: str) -> str:
     """The translation of the English template ``message`` in the current language (the
     template itself in English, or when the catalogue has no translation of it)."""
-    lang = language()
+    return translate(message, language())
+
+
+def translate(message: str, lang: str) -> str:
+    """``gettext`` for a given language ("en" or "zh_CN") rather than the current one: for a
+    report on several submissions, each in its own language."""
     if lang == "en":
         return message
     return catalogue(lang).get(message) or message

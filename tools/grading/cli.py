@@ -131,10 +131,8 @@ def grade_all(paths, *, course=COURSE, jobs_n=1, timeout=120, submission_timeout
 
 def _text(row):
     """One submission's report, in its language (its messages already are)."""
-    table = i18n.catalogue(row["language"]) if row.get("language", "en") != "en" else {}
-
     def say(message):
-        return table.get(message, message)
+        return i18n.translate(message, row.get("language", "en"))
 
     lines = [f"{row['student'] or '-'} {row['submission']}: {row['score']}/{row['max_score']} "
              + say(N_("points"))]

@@ -2,9 +2,10 @@
 
 import copy
 import json
-import sys
 
 import yaml
+
+from gdcore.i18n import translate_output  # the line gdcore prints in Chinese, for the outputs
 
 from . import paths
 from .catalogue import table
@@ -25,18 +26,10 @@ LANGUAGE_CELL = {
 }
 
 
-def _verdict_translator():
-    """English verdict line → the line gdcore prints in Chinese (for committed outputs)."""
-    sys.path.insert(0, str(paths.ROOT))
-    from gdcore import i18n
-
-    return i18n.translate_output
-
 
 def notebook(page: str, tab: dict[str, str]) -> dict:
     nb = json.loads(source_of(page).read_text(encoding="utf-8"))
     zh = copy.deepcopy(nb)
-    verdict = _verdict_translator()
     cells = []
     for cell in zh["cells"]:
         if cell["cell_type"] == "markdown":
@@ -47,10 +40,9 @@ def notebook(page: str, tab: dict[str, str]) -> dict:
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "stream":
                     text = "".join(output["text"])
-                    output["text"] = _lines(verdict(text, LANG))
+                    output["text"] = _lines(translate_output(text, LANG))
         cells.append(cell)
-        if cell["cell_type"] == "code" and not any(c.get("id") == LANGUAGE_CELL["id"]
-                                                   for c in cells):
+        if cell["cell_type"] == "code" and LANGUAGE_CELL not in cells:
             cells.append(copy.deepcopy(LANGUAGE_CELL))  # right after the setup cell
     zh["cells"] = cells
     zh["metadata"]["language"] = LANG  # the edition, read by tools/grade.py and make_student

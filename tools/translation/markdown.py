@@ -22,8 +22,7 @@ class Piece:
 
 def _closes(line: str, mark: str) -> bool:
     stripped = line.strip()
-    return (len(stripped) >= len(mark) and set(stripped) == {mark[0]}
-            and len(stripped) >= len(mark))
+    return len(stripped) >= len(mark) and set(stripped) == {mark[0]}
 
 
 def pieces(text: str) -> list[Piece]:
